@@ -1,0 +1,159 @@
+#include "cli/options.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage_error(const char *program, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+static void usage_error(const char *program, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fprintf(stderr, "%s: ", program);
+    vfprintf(stderr, format, args);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", program);
+    va_end(args);
+}
+
+void syn_options_print_help(const char *program)
+{
+    printf("Usage: %s [OPTIONS] FILE [ARGUMENTS]\n"
+           "       %s [OPTIONS] -e SCRIPT [ARGUMENTS]\n"
+           "       %s [OPTIONS] - [ARGUMENTS]          (script on standard input)\n"
+           "\n"
+           "syn runs SystemTap-language tracing scripts, compiled to eBPF.\n"
+           "\n"
+           "Options:\n"
+           "  -e SCRIPT        run SCRIPT given on the command line\n"
+           "  -p NUM           stop after pass NUM: 1 parse (prints the parse tree),\n"
+           "                   2 resolve and type-check (prints globals, functions, probes)\n"
+           "  -v               more verbose (repeat for more)\n"
+           "  -w               do not print warnings\n"
+           "  -W               treat warnings as errors\n"
+           "  -D NAME=VALUE    set a limit such as MAXSTRINGLEN or MAXMAPENTRIES\n"
+           "  -G NAME=VALUE    set the initial value of a global variable\n"
+           "  -I DIR           look for library scripts in DIR too\n"
+           "  -r RELEASE       compare kernel_v and kernel_vr with this kernel release\n"
+           "  -a ARCH          compare arch with this architecture\n"
+           "  -o FILE          write output to FILE\n"
+           "  -h, --help       show this help\n"
+           "  -V, --version    show the version\n"
+           "\n"
+           "Script arguments are $1, $2, ... (as source text) and @1, @2, ... (as strings);\n"
+           "$# and @# give their number.\n"
+           "\n"
+           "Exit status: 0 when the script was accepted (and ran), 1 when it was\n"
+           "rejected or failed, 2 on a usage error.\n",
+           program, program, program);
+}
+
+static int split_setting(const char *program, char option, const char *text, syn_name_value **list,
+                         int *count)
+{
+    const char *equals = strchr(text, '=');
+    if (!equals || equals == text) {
+        usage_error(program, "-%c expects NAME=VALUE, not '%s'", option, text);
+        return 2;
+    }
+    *list = realloc(*list, ((size_t)*count + 1) * sizeof(**list));
+    if (!*list)
+        abort();
+    char *name = strndup(text, (size_t)(equals - text));
+    if (!name)
+        abort();
+    (*list)[*count] = (syn_name_value){.name = name, .value = equals + 1};
+    (*count)++;
+    return 0;
+}
+
+int syn_options_parse(syn_options *options, int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *program = argc > 0 ? argv[0] : "syn";
+    memset(options, 0, sizeof(*options));
+    options->last_pass = 5;
+    opterr = 0;
+    optind = 1;
+    int option;
+    /* '+' stops at the script: what follows belongs to the script. */
+    while ((option = getopt_long(argc, argv, "+e:p:vwWD:G:I:r:a:o:hV", long_options, NULL)) != -1) {
+        switch (option) {
+        case 'e': options->script_text = optarg; break;
+        case 'p': {
+            char *end;
+            long pass = strtol(optarg, &end, 10);
+            if (*end || (pass != 1 && pass != 2 && pass != 5)) {
+                usage_error(program, "invalid pass '%s' for -p (1, 2 or 5)", optarg);
+                return 2;
+            }
+            options->last_pass = (int)pass;
+            break;
+        }
+        case 'v': options->verbosity++; break;
+        case 'w': options->no_warnings = true; break;
+        case 'W': options->warnings_are_errors = true; break;
+        case 'D':
+            if (split_setting(program, 'D', optarg, &options->defines,
+                              &options->define_count))
+                return 2;
+            break;
+        case 'G':
+            if (split_setting(program, 'G', optarg, &options->globals,
+                              &options->global_count))
+                return 2;
+            break;
+        case 'I':
+            options->include_paths = realloc(options->include_paths,
+                                             ((size_t)options->include_count + 1) * sizeof(char *));
+            if (!options->include_paths)
+                abort();
+            options->include_paths[options->include_count++] = optarg;
+            break;
+        case 'r': options->kernel_release = optarg; break;
+        case 'a': options->architecture = optarg; break;
+        case 'o': options->output_path = optarg; break;
+        case 'h': options->help = true; return 0;
+        case 'V': options->version = true; return 0;
+        case ':':
+        case '?':
+        default:
+            if (optopt && strchr("epDGIrao", optopt)) {
+                usage_error(program, "option -%c needs a value", optopt);
+            } else if (optopt) {
+                usage_error(program, "unknown option -%c", optopt);
+            } else {
+                usage_error(program, "unknown option '%s'", argv[optind - 1]);
+            }
+            return 2;
+        }
+    }
+    int rest = optind;
+    if (!options->script_text) {
+        if (rest >= argc) {
+            usage_error(program, "%s", "no script given (syn FILE, syn -e SCRIPT or syn -)");
+            return 2;
+        }
+        options->script_path = argv[rest++];
+    }
+    options->arguments = (const char *const *)argv + rest;
+    options->argument_count = argc - rest;
+    return 0;
+}
+
+void syn_options_release(syn_options *options)
+{
+    for (int i = 0; i < options->define_count; i++)
+        free((char *)options->defines[i].name);
+    for (int i = 0; i < options->global_count; i++)
+        free((char *)options->globals[i].name);
+    free(options->defines);
+    free(options->globals);
+    free(options->include_paths);
+}

@@ -1,0 +1,39 @@
+/* The syn command line, parsed into what main() hands to libsyn. */
+#ifndef SYN_CLI_OPTIONS_H
+#define SYN_CLI_OPTIONS_H
+
+#include <stdbool.h>
+
+typedef struct syn_name_value {
+    const char *name;
+    const char *value;
+} syn_name_value;
+
+typedef struct syn_options {
+    int last_pass;              /* -p: 1 parse, 2 check, 5 run (default) */
+    const char *script_text;    /* -e */
+    const char *script_path;    /* FILE or "-" */
+    const char *const *arguments; /* after the script: $1 ... */
+    int argument_count;
+    int verbosity;              /* -v count */
+    bool no_warnings;           /* -w */
+    bool warnings_are_errors;   /* -W */
+    syn_name_value *defines;    /* -D */
+    int define_count;
+    syn_name_value *globals;    /* -G */
+    int global_count;
+    const char **include_paths; /* -I */
+    int include_count;
+    const char *kernel_release; /* -r */
+    const char *architecture;   /* -a */
+    const char *output_path;    /* -o */
+    bool help;
+    bool version;
+} syn_options;
+
+/* Returns 0 on success; on a usage error prints why and returns 2. */
+int syn_options_parse(syn_options *options, int argc, char **argv);
+void syn_options_release(syn_options *options);
+void syn_options_print_help(const char *program);
+
+#endif

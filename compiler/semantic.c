@@ -1,0 +1,246 @@
+/* The semantic pass's driver: declarations, alias expansion, resolution,
+ * inference to a fixed point, then the checks that need every type. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/semantic_internal.h"
+#include "lang/ast_copy.h"
+#include "util/memory.h"
+
+/* Each round learns at least one type or stops; a program has far fewer
+ * names than this. */
+enum { SYN_MAX_INFERENCE_ROUNDS = 1000 };
+
+static syn_type literal_type(const syn_expr *literal)
+{
+    return literal->kind == SYN_EXPR_STRING ? SYN_TYPE_STRING : SYN_TYPE_LONG;
+}
+
+static void declare_global(syn_checker *checker, const syn_file *file, const syn_global *global)
+{
+    syn_symbol *previous = syn_map_get(&checker->globals, global->name);
+    for (syn_symbol *other = previous; other; other = other->next_with_name) {
+        bool clash = other->file == file || (!other->is_private && !global->is_private);
+        if (clash) {
+            syn_error(checker->diagnostics, &global->location, "duplicate global name '%s'", global->name);
+            syn_note(checker->diagnostics, &other->location, "'%s' was declared here", global->name);
+            return;
+        }
+    }
+    syn_symbol *symbol = syn_new_symbol(checker, global->name, SYN_SYMBOL_GLOBAL, &global->location);
+    symbol->file = file;
+    symbol->global = global;
+    symbol->is_private = global->is_private;
+    if (global->initializer) {
+        symbol->type = literal_type(global->initializer);
+        symbol->type_location = global->initializer->location;
+        symbol->assigned = true;
+    }
+    symbol->next_with_name = previous;
+    syn_map_put(&checker->globals, symbol->name, symbol);
+    syn_symbol_list_append(checker->arena, &checker->result->globals, symbol);
+}
+
+static void declare_function(syn_checker *checker, const syn_file *file, const syn_function *function)
+{
+    syn_function_info *previous = syn_map_get(&checker->functions, function->name);
+    for (syn_function_info *other = previous; other; other = other->next_with_name) {
+        bool visible = other->file == file || (!other->function->is_private && !function->is_private);
+        if (visible && other->function->parameter_count == function->parameter_count) {
+            syn_error(checker->diagnostics, &function->location,
+                      "function '%s' is already defined with %u parameter%s (overloads must differ in "
+                      "their number of parameters)",
+                      function->name, function->parameter_count, function->parameter_count == 1 ? "" : "s");
+            syn_note(checker->diagnostics, &other->function->location, "'%s' was defined here", function->name);
+            return;
+        }
+    }
+    syn_arena *arena = checker->arena;
+    syn_function *copy = syn_arena_alloc(arena, sizeof(*copy));
+    *copy = *function;
+    copy->body = syn_stmt_copy(arena, function->body);
+    syn_function_info *info = syn_arena_alloc(arena, sizeof(*info));
+    info->function = copy;
+    info->file = file;
+    info->return_type = function->annotation;
+    info->return_location = function->location;
+    copy->info = info;
+    info->parameters = syn_arena_alloc(arena, (function->parameter_count + 1) * sizeof(*info->parameters));
+    for (unsigned i = 0; i < function->parameter_count; i++) {
+        const syn_parameter *parameter = &function->parameters[i];
+        syn_symbol *symbol = syn_new_symbol(checker, parameter->name, SYN_SYMBOL_PARAMETER, &parameter->location);
+        symbol->type = parameter->annotation;
+        symbol->type_location = parameter->location;
+        symbol->assigned = true;
+        info->parameters[i] = symbol;
+    }
+    info->next_with_name = previous;
+    syn_map_put(&checker->functions, copy->name, info);
+
+    syn_semantic_program *result = checker->result;
+    result->functions = syn_realloc(result->functions, (result->function_count + 1) * sizeof(*result->functions));
+    result->functions[result->function_count++] = info;
+}
+
+static void declare(syn_checker *checker, const syn_program *program)
+{
+    for (const syn_file *file = program->files; file; file = file->next) {
+        for (unsigned i = 0; i < file->count; i++) {
+            const syn_item *item = &file->items[i];
+            if (item->kind == SYN_ITEM_GLOBAL)
+                declare_global(checker, file, item->global);
+            else if (item->kind == SYN_ITEM_FUNCTION)
+                declare_function(checker, file, item->function);
+            else if (item->kind == SYN_ITEM_EMBEDDED)
+                syn_error(checker->diagnostics, &item->embedded.location,
+                          "embedded C is not supported: syn compiles to BPF and runs no C code");
+        }
+    }
+}
+
+/* -G NAME=VALUE: a number when the value reads as one, else a string. */
+static void apply_initializers(syn_checker *checker)
+{
+    for (unsigned i = 0; i < checker->options->global_initializer_count; i++) {
+        const syn_setting *setting = &checker->options->global_initializers[i];
+        syn_symbol *symbol = syn_map_get(&checker->globals, setting->name);
+        if (!symbol) {
+            syn_error(checker->diagnostics, NULL, "-G %s: the script has no global named '%s'", setting->name,
+                      setting->name);
+            continue;
+        }
+        char *end;
+        errno = 0;
+        (void)strtoll(setting->value, &end, 0);
+        bool number = *setting->value && !*end && errno == 0;
+        symbol->initial_value = syn_arena_strdup(checker->arena, setting->value);
+        symbol->assigned = true;
+        syn_unify_symbol(checker, symbol, number ? SYN_TYPE_LONG : SYN_TYPE_STRING, &symbol->location);
+    }
+}
+
+static void mark_reachable(syn_function_info *info)
+{
+    /* Call chains are short and each function is visited once. */
+    for (unsigned i = 0; i < info->callee_count; i++) {
+        if (!info->callees[i]->reachable) {
+            info->callees[i]->reachable = true;
+            mark_reachable(info->callees[i]);
+        }
+    }
+}
+
+static void infer_everything(syn_checker *checker)
+{
+    syn_semantic_program *result = checker->result;
+    for (unsigned i = 0; i < result->function_count; i++)
+        syn_infer_function(checker, result->functions[i]);
+    for (unsigned i = 0; i < result->probe_count; i++)
+        syn_infer_probe(checker, result->probes[i]);
+}
+
+static void infer_to_fixed_point(syn_checker *checker)
+{
+    checker->reporting = false;
+    for (unsigned round = 0; round < SYN_MAX_INFERENCE_ROUNDS; round++) {
+        checker->changed = false;
+        infer_everything(checker);
+        if (!checker->changed)
+            break;
+    }
+    checker->reporting = true;
+    infer_everything(checker);
+}
+
+static void check_symbol(syn_checker *checker, const syn_symbol *symbol)
+{
+    if (!symbol->referenced && symbol->kind != SYN_SYMBOL_PARAMETER)
+        return;
+    if (symbol->kind == SYN_SYMBOL_LOCAL && !symbol->assigned)
+        syn_warning(checker->diagnostics, &symbol->location, "never-assigned local variable '%s'", symbol->name);
+    if (symbol->kind == SYN_SYMBOL_GLOBAL && !symbol->assigned)
+        syn_warning(checker->diagnostics, &symbol->location, "never-assigned global variable '%s'", symbol->name);
+    if (symbol->type == SYN_TYPE_UNKNOWN)
+        syn_error(checker->diagnostics, &symbol->location, "unresolved type for '%s'", symbol->name);
+    for (int i = 0; i < symbol->arity; i++) {
+        if (symbol->key_types[i] == SYN_TYPE_UNKNOWN)
+            syn_error(checker->diagnostics, &symbol->arity_location, "unresolved type for index %d of '%s'", i,
+                      symbol->name);
+    }
+}
+
+static void check_symbols(syn_checker *checker)
+{
+    syn_semantic_program *result = checker->result;
+    for (unsigned i = 0; i < result->globals.count; i++)
+        check_symbol(checker, result->globals.items[i]);
+    for (unsigned i = 0; i < result->function_count; i++) {
+        syn_function_info *info = result->functions[i];
+        if (!info->reachable)
+            continue;
+        for (unsigned p = 0; p < info->function->parameter_count; p++)
+            check_symbol(checker, info->parameters[p]);
+        for (unsigned l = 0; l < info->locals.count; l++)
+            check_symbol(checker, info->locals.items[l]);
+    }
+    for (unsigned i = 0; i < result->probe_count; i++) {
+        for (unsigned l = 0; l < result->probes[i]->locals.count; l++)
+            check_symbol(checker, result->probes[i]->locals.items[l]);
+    }
+}
+
+syn_semantic_program *syn_semantic_check(const syn_program *program, syn_diagnostics *diagnostics,
+                                         const syn_semantic_options *options)
+{
+    syn_semantic_program *result = syn_calloc(1, sizeof(*result));
+    syn_arena_init(&result->arena);
+    syn_checker checker = {
+        .result = result,
+        .arena = &result->arena,
+        .diagnostics = diagnostics,
+        .options = options,
+    };
+    syn_map_init(&checker.globals);
+    syn_map_init(&checker.functions);
+    unsigned errors_before = diagnostics->error_count;
+
+    declare(&checker, program);
+    apply_initializers(&checker);
+    syn_derive_probes(&checker, program);
+    if (result->probe_count == 0 && diagnostics->error_count == errors_before)
+        syn_error(diagnostics, NULL, "no probes found");
+
+    for (unsigned i = 0; i < result->function_count; i++)
+        syn_resolve_function(&checker, result->functions[i]);
+    for (unsigned i = 0; i < result->probe_count; i++)
+        syn_resolve_probe(&checker, result->probes[i]);
+    for (unsigned i = 0; i < result->function_count; i++) {
+        if (result->functions[i]->reachable)
+            mark_reachable(result->functions[i]);
+    }
+    if (diagnostics->error_count == errors_before) {
+        infer_to_fixed_point(&checker);
+        check_symbols(&checker);
+    }
+
+    syn_map_release(&checker.globals);
+    syn_map_release(&checker.functions);
+    if (diagnostics->error_count != errors_before) {
+        syn_semantic_program_free(result);
+        return NULL;
+    }
+    return result;
+}
+
+void syn_semantic_program_free(syn_semantic_program *checked)
+{
+    if (!checked)
+        return;
+    for (unsigned i = 0; i < checked->function_count; i++)
+        free(checked->functions[i]->callees);
+    free(checked->functions);
+    free(checked->probes);
+    syn_arena_release(&checked->arena);
+    free(checked);
+}

@@ -1,0 +1,70 @@
+/* What the semantic pass knows about a program: its variables with their
+ * types, its functions and the probes derived from its probe points.  Later
+ * passes (IR, code generation) read these. */
+#ifndef SYN_COMPILER_SYMBOLS_H
+#define SYN_COMPILER_SYMBOLS_H
+
+#include <stdbool.h>
+
+#include "lang/ast.h"
+
+typedef enum syn_symbol_kind {
+    SYN_SYMBOL_GLOBAL,
+    SYN_SYMBOL_LOCAL,
+    SYN_SYMBOL_PARAMETER,
+} syn_symbol_kind;
+
+typedef struct syn_symbol {
+    char *name;
+    syn_symbol_kind kind;
+    syn_location location;        /* declaration, or first use of a local */
+    syn_type type;                /* of the value, or of each element */
+    syn_location type_location;   /* where the type was first inferred */
+    bool is_array;
+    int arity;                    /* number of keys; -1 while unknown */
+    syn_type *key_types;          /* arity entries once known */
+    syn_location arity_location;
+    bool assigned;                /* written somewhere (or initialised) */
+    bool referenced;
+    bool is_private;
+    const syn_file *file;         /* where a global was declared */
+    const syn_global *global;     /* its declaration */
+    const char *initial_value;    /* from -G, else NULL */
+    struct syn_symbol *next_with_name; /* private globals of other files */
+} syn_symbol;
+
+typedef struct syn_symbol_list {
+    syn_symbol **items;
+    unsigned count;
+    unsigned capacity;
+} syn_symbol_list;
+
+void syn_symbol_list_append(syn_arena *arena, syn_symbol_list *list, syn_symbol *symbol);
+
+/* A user function after checking. */
+typedef struct syn_function_info {
+    syn_function *function;       /* the checked copy */
+    syn_symbol **parameters;
+    syn_symbol_list locals;
+    syn_type return_type;
+    syn_location return_location;
+    bool reachable;               /* called, directly or not, from a probe */
+    struct syn_function_info **callees;
+    unsigned callee_count;
+    const syn_file *file;
+    struct syn_function_info *next_with_name; /* overloads, other files' privates */
+} syn_function_info;
+
+/* One probe point with the body it runs: the user's body with the prologues
+ * and epilogues of the aliases it went through. */
+typedef struct syn_derived_probe {
+    syn_probe_point *point;       /* after alias expansion */
+    const syn_probe *probe;       /* the user's probe */
+    char *origin;                 /* how it was derived, for -p2 */
+    syn_stmt *body;               /* a checked copy */
+    syn_expr *condition;          /* copied, or NULL */
+    syn_symbol_list locals;
+    const syn_file *file;
+} syn_derived_probe;
+
+#endif

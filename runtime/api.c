@@ -1,0 +1,326 @@
+/* The public API: state lifecycle, options, loading, checking and dumps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "compiler/semantic.h"
+#include "lang/print.h"
+#include "runtime/state.h"
+#include "util/buffer.h"
+#include "util/memory.h"
+
+const char *syn_version(void)
+{
+    return SYN_VERSION;
+}
+
+const char *syn_status_string(syn_status status)
+{
+    switch (status) {
+    case SYN_OK: return "success";
+    case SYN_ERROR_USAGE: return "invalid argument or option";
+    case SYN_ERROR_IO: return "cannot read the script";
+    case SYN_ERROR_SYNTAX: return "syntax error";
+    case SYN_ERROR_SEMANTIC: return "semantic error";
+    case SYN_ERROR_VERIFIER: return "rejected by the kernel's BPF verifier";
+    case SYN_ERROR_ATTACH: return "the kernel refused to attach a probe";
+    case SYN_ERROR_PERMISSION: return "missing privilege";
+    case SYN_ERROR_RUNTIME: return "runtime error in the script";
+    case SYN_ERROR_UNSUPPORTED: return "not supported";
+    case SYN_ERROR_STATE: return "not valid at this point";
+    }
+    return "unknown status";
+}
+
+/* SystemTap names architectures after the kernel's arch/ folders. */
+static const char *systemtap_architecture(const char *machine)
+{
+    if (strcmp(machine, "aarch64") == 0)
+        return "arm64";
+    if (strncmp(machine, "ppc", 3) == 0)
+        return "powerpc";
+    if (strncmp(machine, "s390", 4) == 0)
+        return "s390";
+    if (machine[0] == 'i' && strcmp(machine + 2, "86") == 0)
+        return "i386";
+    if (strncmp(machine, "arm", 3) == 0)
+        return "arm";
+    return machine;
+}
+
+syn_state *syn_new(void)
+{
+    syn_state *state = syn_calloc(1, sizeof(*state));
+    syn_diagnostics_init(&state->diagnostics);
+    syn_program_init(&state->program);
+    struct utsname name;
+    if (uname(&name) == 0) {
+        state->kernel_release = syn_strdup(name.release);
+        state->architecture = syn_strdup(systemtap_architecture(name.machine));
+    } else {
+        state->kernel_release = syn_strdup("");
+        state->architecture = syn_strdup("");
+    }
+    syn_kernel_config_init(&state->kernel_config, state->kernel_release);
+    return state;
+}
+
+static void release_strings(char **strings, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++)
+        free(strings[i]);
+    free(strings);
+}
+
+void syn_free(syn_state *state)
+{
+    if (!state)
+        return;
+    syn_semantic_program_free(state->checked);
+    syn_program_release(&state->program);
+    release_strings(state->arguments, (unsigned)state->argument_count);
+    syn_settings_release(&state->defines);
+    syn_settings_release(&state->global_initializers);
+    release_strings(state->library_paths, state->library_path_count);
+    syn_kernel_config_release(&state->kernel_config);
+    syn_diagnostics_release(&state->diagnostics);
+    free(state->kernel_release);
+    free(state->architecture);
+    free(state);
+}
+
+void syn_set_diagnostic_handler(syn_state *state, syn_diagnostic_handler handler, void *user_data)
+{
+    state->diagnostics.handler = handler;
+    state->diagnostics.user_data = user_data;
+}
+
+void syn_set_output_handler(syn_state *state, syn_output_handler handler, void *user_data)
+{
+    state->output_handler = handler;
+    state->output_data = user_data;
+    state->output_file = NULL;
+}
+
+void syn_set_output_file(syn_state *state, FILE *file)
+{
+    state->output_handler = NULL;
+    state->output_file = file;
+}
+
+void syn_set_warning_mode(syn_state *state, syn_warning_mode mode)
+{
+    state->diagnostics.warning_mode = mode;
+}
+
+void syn_state_output(syn_state *state, const char *text, size_t length)
+{
+    if (state->output_handler) {
+        state->output_handler(text, length, state->output_data);
+        return;
+    }
+    FILE *file = state->output_file ? state->output_file : stdout;
+    fwrite(text, 1, length, file);
+}
+
+unsigned syn_error_count(const syn_state *state)
+{
+    return state->diagnostics.error_count;
+}
+
+unsigned syn_warning_count(const syn_state *state)
+{
+    return state->diagnostics.warning_count;
+}
+
+syn_status syn_set_arguments(syn_state *state, int count, const char *const *arguments)
+{
+    if (count < 0 || (count > 0 && !arguments))
+        return SYN_ERROR_USAGE;
+    release_strings(state->arguments, (unsigned)state->argument_count);
+    state->arguments = syn_calloc((size_t)count + 1, sizeof(char *));
+    for (int i = 0; i < count; i++)
+        state->arguments[i] = syn_strdup(arguments[i] ? arguments[i] : "");
+    state->argument_count = count;
+    return SYN_OK;
+}
+
+static bool valid_name(const char *name)
+{
+    if (!name || !*name || (*name >= '0' && *name <= '9'))
+        return false;
+    for (const char *c = name; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
+            return false;
+    }
+    return true;
+}
+
+syn_status syn_define(syn_state *state, const char *name, const char *value)
+{
+    if (!valid_name(name) || !value)
+        return SYN_ERROR_USAGE;
+    syn_settings_set(&state->defines, name, value);
+    return SYN_OK;
+}
+
+syn_status syn_set_global_initializer(syn_state *state, const char *name, const char *value)
+{
+    if (!valid_name(name) || !value)
+        return SYN_ERROR_USAGE;
+    syn_settings_set(&state->global_initializers, name, value);
+    return SYN_OK;
+}
+
+syn_status syn_add_library_path(syn_state *state, const char *directory)
+{
+    if (!directory || !*directory)
+        return SYN_ERROR_USAGE;
+    state->library_paths = syn_realloc(state->library_paths,
+                                       (state->library_path_count + 1) * sizeof(char *));
+    state->library_paths[state->library_path_count++] = syn_strdup(directory);
+    return SYN_OK;
+}
+
+syn_status syn_set_kernel_release(syn_state *state, const char *release)
+{
+    if (!release || !*release)
+        return SYN_ERROR_USAGE;
+    free(state->kernel_release);
+    state->kernel_release = syn_strdup(release);
+    syn_kernel_config_release(&state->kernel_config);
+    syn_kernel_config_init(&state->kernel_config, release);
+    return SYN_OK;
+}
+
+syn_status syn_set_architecture(syn_state *state, const char *architecture)
+{
+    if (!architecture || !*architecture)
+        return SYN_ERROR_USAGE;
+    free(state->architecture);
+    state->architecture = syn_strdup(architecture);
+    return SYN_OK;
+}
+
+syn_status syn_load_string(syn_state *state, const char *chunk_name, const char *text, size_t length)
+{
+    if (!text)
+        return SYN_ERROR_USAGE;
+    syn_diagnostics_begin(&state->diagnostics);
+    syn_preprocessor_environment environment = {
+        .kernel_release = state->kernel_release,
+        .architecture = state->architecture,
+        .arguments = (const char *const *)state->arguments,
+        .argument_count = state->argument_count,
+        .config_lookup = syn_kernel_config_lookup,
+        .config_context = &state->kernel_config,
+    };
+    syn_parse_result result = syn_program_parse(&state->program, chunk_name ? chunk_name : "<input>",
+                                                text, length, &state->diagnostics, &environment);
+    if (!result.file)
+        return SYN_ERROR_SYNTAX;
+    /* New code invalidates an earlier check. */
+    syn_semantic_program_free(state->checked);
+    state->checked = NULL;
+    return SYN_OK;
+}
+
+static syn_status read_whole_file(syn_state *state, const char *path, syn_buffer *content)
+{
+    int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        syn_error(&state->diagnostics, NULL, "cannot open '%s': %s", path, strerror(errno));
+        return SYN_ERROR_IO;
+    }
+    struct stat info;
+    if (fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+        syn_error(&state->diagnostics, NULL, "cannot read '%s': it is a directory", path);
+        close(fd);
+        return SYN_ERROR_IO;
+    }
+    char chunk[65536];
+    for (;;) {
+        ssize_t count = read(fd, chunk, sizeof(chunk));
+        if (count < 0 && errno == EINTR)
+            continue;
+        if (count < 0) {
+            syn_error(&state->diagnostics, NULL, "cannot read '%s': %s", path, strerror(errno));
+            close(fd);
+            return SYN_ERROR_IO;
+        }
+        if (count == 0)
+            break;
+        syn_buffer_append(content, chunk, (size_t)count);
+    }
+    close(fd);
+    return SYN_OK;
+}
+
+syn_status syn_load_file(syn_state *state, const char *path)
+{
+    if (!path)
+        return SYN_ERROR_USAGE;
+    syn_buffer content;
+    syn_buffer_init(&content);
+    syn_status status = read_whole_file(state, path, &content);
+    if (status == SYN_OK)
+        status = syn_load_string(state, strcmp(path, "-") == 0 ? "<stdin>" : path,
+                                 content.data ? content.data : "", content.length);
+    syn_buffer_release(&content);
+    return status;
+}
+
+syn_status syn_check(syn_state *state)
+{
+    if (!state->program.files) {
+        syn_error(&state->diagnostics, NULL, "no script was loaded");
+        return SYN_ERROR_STATE;
+    }
+    syn_diagnostics_begin(&state->diagnostics);
+    syn_semantic_program_free(state->checked);
+    syn_semantic_options options = {
+        .global_initializers = state->global_initializers.items,
+        .global_initializer_count = state->global_initializers.count,
+    };
+    state->checked = syn_semantic_check(&state->program, &state->diagnostics, &options);
+    return state->checked ? SYN_OK : SYN_ERROR_SEMANTIC;
+}
+
+syn_status syn_dump(syn_state *state, int stage)
+{
+    syn_buffer out;
+    syn_buffer_init(&out);
+    syn_status status = SYN_OK;
+    if (stage == 1) {
+        syn_buffer_append_string(&out, "# parse tree dump\n");
+        for (const syn_file *file = state->program.files; file; file = file->next)
+            syn_print_file(&out, file);
+    } else if (stage == 2) {
+        if (state->checked)
+            syn_semantic_dump(&out, state->checked);
+        else
+            status = SYN_ERROR_STATE;
+    } else {
+        status = SYN_ERROR_USAGE;
+    }
+    if (out.length)
+        syn_state_output(state, out.data, out.length);
+    syn_buffer_release(&out);
+    return status;
+}
+
+syn_status syn_run(syn_state *state, int timeout_ms)
+{
+    (void)timeout_ms;
+    if (!state->checked) {
+        syn_status status = syn_check(state);
+        if (status != SYN_OK)
+            return status;
+    }
+    syn_error(&state->diagnostics, NULL,
+              "this build of syn checks scripts but cannot run them yet: the BPF compiler is not part of it");
+    return SYN_ERROR_UNSUPPORTED;
+}
