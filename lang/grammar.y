@@ -696,11 +696,13 @@ void syn_yyerror(syn_location *location, syn_parser *parser, const char *message
 
 static int yyreport_syntax_error(const yypcontext_t *context, syn_parser *parser)
 {
-    enum { MAX_EXPECTED = 6 };
+    enum { MAX_EXPECTED = 128 };
     yysymbol_kind_t expected[MAX_EXPECTED];
     int count = yypcontext_expected_tokens(context, expected, MAX_EXPECTED);
+    if (count > MAX_EXPECTED)
+        count = MAX_EXPECTED;
     const char *names[MAX_EXPECTED];
-    for (int i = 0; i < count && i < MAX_EXPECTED; i++)
+    for (int i = 0; i < count; i++)
         names[i] = yysymbol_name(expected[i]);
     yysymbol_kind_t found = yypcontext_token(context);
     parser_report_syntax_error(parser, yypcontext_location(context),

@@ -96,7 +96,15 @@ void parser_report_syntax_error(syn_parser *parser, const syn_location *location
         syn_buffer_append_string(&message, "end of input");
     else
         append_found_token(&message, parser, found);
-    if (expected_count > 0 && expected_count <= LISTED_MAX) {
+    const char *closer = NULL;
+    for (int i = 0; i < expected_count && at_end; i++) {
+        if (strcmp(expected[i], "'}'") == 0 || (!closer && (strcmp(expected[i], "')'") == 0 ||
+                                                            strcmp(expected[i], "']'") == 0)))
+            closer = expected[i];
+    }
+    if (closer) {
+        syn_buffer_printf(&message, " (missing %s?)", closer);
+    } else if (expected_count > 0 && expected_count <= LISTED_MAX) {
         syn_buffer_append_string(&message, ", expected ");
         for (int i = 0; i < expected_count; i++) {
             if (i > 0)

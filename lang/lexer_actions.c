@@ -22,6 +22,7 @@ void syn_lexer_init(syn_lexer *lexer, const syn_source *source, syn_arena *arena
     lexer->current.source = source;
     lexer->current.first_line = lexer->current.last_line = 1;
     lexer->current.first_column = lexer->current.last_column = 1;
+    lexer->end_of_last_token = lexer->current;
     syn_buffer_init(&lexer->text);
 }
 
