@@ -45,8 +45,8 @@ static int run(syn_state *state, const syn_options *options)
         return syn_dump(state, 1) == SYN_OK ? 0 : 1;
     if (syn_check(state) != SYN_OK)
         return 1;
-    if (options->last_pass == 2)
-        return syn_dump(state, 2) == SYN_OK ? 0 : 1;
+    if (options->last_pass <= 3)
+        return syn_dump(state, options->last_pass) == SYN_OK ? 0 : 1;
     return syn_run(state, -1) == SYN_OK ? 0 : 1;
 }
 

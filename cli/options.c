@@ -89,8 +89,8 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         case 'p': {
             char *end;
             long pass = strtol(optarg, &end, 10);
-            if (*end || (pass != 1 && pass != 2 && pass != 5)) {
-                usage_error(program, "invalid pass '%s' for -p (1, 2 or 5)", optarg);
+            if (*end || pass < 1 || pass > 5) {
+                usage_error(program, "invalid pass '%s' for -p (1 to 5)", optarg);
                 return 2;
             }
             options->last_pass = (int)pass;

@@ -122,13 +122,14 @@ static char *describe_origin(syn_arena *arena, const syn_probe *probe, const cha
     return origin;
 }
 
-static void add_derived(expansion *state, syn_probe_point *point, body_list prologues,
-                        body_list epilogues, syn_expr *condition, const char *through)
+static void add_one_derived(expansion *state, syn_probe_point *point, const syn_point *resolved,
+                            body_list prologues, body_list epilogues, syn_expr *condition, const char *through)
 {
     syn_checker *checker = state->checker;
     syn_arena *arena = checker->arena;
     syn_derived_probe *derived = syn_arena_alloc(arena, sizeof(*derived));
     derived->point = point;
+    derived->resolved = resolved;
     derived->probe = state->probe;
     derived->file = state->file;
     derived->origin = describe_origin(arena, state->probe, through);
@@ -145,6 +146,22 @@ static void add_derived(expansion *state, syn_probe_point *point, body_list prol
     syn_semantic_program *result = checker->result;
     result->probes = syn_realloc(result->probes, (result->probe_count + 1) * sizeof(*result->probes));
     result->probes[result->probe_count++] = derived;
+}
+
+/* A final point: one derived probe per concrete point it names. */
+static void add_derived(expansion *state, syn_probe_point *point, body_list prologues, body_list epilogues,
+                        syn_expr *condition, const char *through)
+{
+    const syn_probe_resolver *resolver = state->checker->options->resolver;
+    if (!resolver) {
+        add_one_derived(state, point, NULL, prologues, epilogues, condition, through);
+        return;
+    }
+    syn_point_list points = {0};
+    if (!resolver->resolve(resolver->context, point, &points, state->checker->arena, state->checker->diagnostics))
+        return;
+    for (uint32_t i = 0; i < points.count; i++)
+        add_one_derived(state, point, points.items[i], prologues, epilogues, condition, through);
 }
 
 static const char *extend_through(syn_arena *arena, const char *through, const syn_probe_point *point)
@@ -231,7 +248,11 @@ void syn_derive_probes(syn_checker *checker, const syn_program *program)
             expansion state = {.checker = checker, .program = program, .probe = item->probe, .file = file};
             for (unsigned p = 0; p < item->probe->points.count; p++) {
                 syn_probe_point *point = item->probe->points.items[p];
+                unsigned before = checker->result->probe_count;
                 expand(&state, point, (body_list){0}, (body_list){0}, point->condition, NULL, 0);
+                /* '!': once a sufficient point resolves, the rest are alternatives not needed. */
+                if (point->sufficient && checker->result->probe_count > before)
+                    break;
             }
         }
     }

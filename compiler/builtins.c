@@ -6,77 +6,80 @@
 #define S SYN_TYPE_STRING
 #define NONE SYN_TYPE_UNKNOWN
 #define ANY (~0u)
+/* Where it runs: K kernel probes only, U userspace probes only, B both. */
+#define K true, false
+#define U false, true
+#define B true, true
 
 static const syn_builtin builtins[] = {
     /* output */
-    {"printf", SYN_BUILTIN_FORMAT, NONE, 1, ANY, {S}, "print values as the format string says"},
-    {"sprintf", SYN_BUILTIN_FORMAT, S, 1, ANY, {S}, "format values into a string"},
-    {"print", SYN_BUILTIN_PRINT, NONE, 1, ANY, {0}, "print values, statistics or histograms"},
-    {"println", SYN_BUILTIN_PRINT, NONE, 0, ANY, {0}, "print values and a newline"},
-    {"sprint", SYN_BUILTIN_PRINT, S, 1, ANY, {0}, "values as a string"},
-    {"sprintln", SYN_BUILTIN_PRINT, S, 0, ANY, {0}, "values and a newline as a string"},
-    {"printd", SYN_BUILTIN_DELIMITED, NONE, 2, ANY, {S}, "print values separated by a delimiter"},
-    {"printdln", SYN_BUILTIN_DELIMITED, NONE, 2, ANY, {S}, "print delimited values and a newline"},
-    {"sprintd", SYN_BUILTIN_DELIMITED, S, 2, ANY, {S}, "delimited values as a string"},
+    {"printf", SYN_BUILTIN_FORMAT, NONE, 1, ANY, {S}, "print values as the format string says", B},
+    {"sprintf", SYN_BUILTIN_FORMAT, S, 1, ANY, {S}, "format values into a string", B},
+    {"print", SYN_BUILTIN_PRINT, NONE, 1, ANY, {0}, "print values, statistics or histograms", B},
+    {"println", SYN_BUILTIN_PRINT, NONE, 0, ANY, {0}, "print values and a newline", B},
+    {"sprint", SYN_BUILTIN_PRINT, S, 1, ANY, {0}, "values as a string", B},
+    {"sprintln", SYN_BUILTIN_PRINT, S, 0, ANY, {0}, "values and a newline as a string", B},
+    {"printd", SYN_BUILTIN_DELIMITED, NONE, 2, ANY, {S}, "print values separated by a delimiter", B},
+    {"printdln", SYN_BUILTIN_DELIMITED, NONE, 2, ANY, {S}, "print delimited values and a newline", B},
+    {"sprintd", SYN_BUILTIN_DELIMITED, S, 2, ANY, {S}, "delimited values as a string", B},
     /* strings */
-    {"strlen", SYN_BUILTIN_PLAIN, L, 1, 1, {S}, "length of a string"},
-    {"substr", SYN_BUILTIN_PLAIN, S, 3, 3, {S, L, L}, "part of a string: start, length"},
-    {"isinstr", SYN_BUILTIN_PLAIN, L, 2, 2, {S, S}, "1 when the second string occurs in the first"},
-    {"strpos", SYN_BUILTIN_PLAIN, L, 2, 2, {S, S}, "position of a substring, or -1"},
-    {"str_replace", SYN_BUILTIN_PLAIN, S, 3, 3, {S, S, S}, "replace every occurrence of a substring"},
-    {"strtol", SYN_BUILTIN_PLAIN, L, 2, 2, {S, L}, "a string as a number in a base"},
-    {"isdigit", SYN_BUILTIN_PLAIN, L, 1, 1, {S}, "1 when a string starts with a digit"},
-    {"stringat", SYN_BUILTIN_PLAIN, L, 2, 2, {S, L}, "the byte at a position of a string"},
-    {"text_str", SYN_BUILTIN_PLAIN, S, 1, 1, {S}, "a string with unprintable bytes escaped"},
-    {"kernel_string", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a NUL-terminated string from kernel memory"},
-    {"kernel_string_n", SYN_BUILTIN_PLAIN, S, 2, 2, {L, L}, "at most n bytes of a kernel string"},
-    {"user_string", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a NUL-terminated string from user memory"},
-    {"user_string_n", SYN_BUILTIN_PLAIN, S, 2, 2, {L, L}, "at most n bytes of a user string"},
+    {"strlen", SYN_BUILTIN_PLAIN, L, 1, 1, {S}, "length of a string", B},
+    {"substr", SYN_BUILTIN_PLAIN, S, 3, 3, {S, L, L}, "part of a string: start, length", B},
+    {"isinstr", SYN_BUILTIN_PLAIN, L, 2, 2, {S, S}, "1 when the second string occurs in the first", B},
+    {"strpos", SYN_BUILTIN_PLAIN, L, 2, 2, {S, S}, "position of a substring, or -1", U},
+    {"str_replace", SYN_BUILTIN_PLAIN, S, 3, 3, {S, S, S}, "replace every occurrence of a substring", U},
+    {"strtol", SYN_BUILTIN_PLAIN, L, 2, 2, {S, L}, "a string as a number in a base", U},
+    {"isdigit", SYN_BUILTIN_PLAIN, L, 1, 1, {S}, "1 when a string starts with a digit", B},
+    {"stringat", SYN_BUILTIN_PLAIN, L, 2, 2, {S, L}, "the byte at a position of a string", B},
+    {"text_str", SYN_BUILTIN_PLAIN, S, 1, 1, {S}, "a string with unprintable bytes escaped", U},
+    {"kernel_string", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a NUL-terminated string from kernel memory", K},
+    {"kernel_string_n", SYN_BUILTIN_PLAIN, S, 2, 2, {L, L}, "at most n bytes of a kernel string", K},
+    {"user_string", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a NUL-terminated string from user memory", K},
+    {"user_string_n", SYN_BUILTIN_PLAIN, S, 2, 2, {L, L}, "at most n bytes of a user string", K},
     /* memory */
-    {"kernel_long", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a long read from kernel memory"},
-    {"kernel_int", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "an int read from kernel memory"},
-    {"kernel_short", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a short read from kernel memory"},
-    {"kernel_char", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a char read from kernel memory"},
-    {"kernel_pointer", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a pointer read from kernel memory"},
-    {"user_long", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a long read from user memory"},
-    {"user_int", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "an int read from user memory"},
-    {"user_short", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a short read from user memory"},
-    {"user_char", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a char read from user memory"},
+    {"kernel_long", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a long read from kernel memory", K},
+    {"kernel_int", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "an int read from kernel memory", K},
+    {"kernel_short", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a short read from kernel memory", K},
+    {"kernel_char", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a char read from kernel memory", K},
+    {"kernel_pointer", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a pointer read from kernel memory", K},
+    {"user_long", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a long read from user memory", K},
+    {"user_int", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "an int read from user memory", K},
+    {"user_short", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a short read from user memory", K},
+    {"user_char", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a char read from user memory", K},
     /* context */
-    {"execname", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "name of the current process"},
-    {"pid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "process id (thread group id)"},
-    {"tid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "thread id"},
-    {"ppid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "parent process id"},
-    {"uid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "user id"},
-    {"gid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "group id"},
-    {"euid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "effective user id"},
-    {"egid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "effective group id"},
-    {"cpu", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the current CPU"},
-    {"task_current", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "address of the current task_struct"},
-    {"pp", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the probe point that fired"},
-    {"pn", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the probe point as written"},
-    {"probefunc", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the probed function"},
-    {"ppfunc", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the probed function, from the probe point"},
-    {"target", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "pid of the -c command or -x process"},
-    {"is_return", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 in a return probe"},
+    {"execname", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "name of the current process", B},
+    {"pid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "process id (thread group id)", B},
+    {"tid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "thread id", B},
+    {"ppid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "parent process id", B},
+    {"uid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "user id", B},
+    {"gid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "group id", B},
+    {"euid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "effective user id", B},
+    {"egid", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "effective group id", B},
+    {"cpu", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the current CPU", B},
+    {"task_current", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "address of the current task_struct", B},
+    {"pp", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the probe point that fired", B},
+    {"pn", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the probe point as written", B},
+    {"probefunc", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the probed function", B},
+    {"ppfunc", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the probed function, from the probe point", B},
+    {"target", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "pid of the -c command or -x process", B},
+    {"is_return", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 in a return probe", B},
     /* time */
-    {"gettimeofday_s", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "seconds since the epoch"},
-    {"gettimeofday_ms", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "milliseconds since the epoch"},
-    {"gettimeofday_us", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "microseconds since the epoch"},
-    {"gettimeofday_ns", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "nanoseconds since the epoch"},
-    {"local_clock_ns", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "a monotonic clock in nanoseconds"},
-    {"ktime_get_ns", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "nanoseconds since boot"},
-    {"jiffies", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the kernel's jiffies counter"},
-    {"get_cycles", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "a cycle counter"},
-    {"ctime", SYN_BUILTIN_PLAIN, S, 0, 1, {L}, "seconds since the epoch as a date (UTC)"},
+    {"gettimeofday_s", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "seconds since the epoch", B},
+    {"gettimeofday_ms", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "milliseconds since the epoch", B},
+    {"gettimeofday_us", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "microseconds since the epoch", B},
+    {"gettimeofday_ns", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "nanoseconds since the epoch", B},
+    {"local_clock_ns", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "a monotonic clock in nanoseconds", B},
+    {"ktime_get_ns", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "nanoseconds since boot", B},
+    {"jiffies", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the kernel's jiffies counter", B},
+    {"ctime", SYN_BUILTIN_PLAIN, S, 0, 1, {L}, "seconds since the epoch as a date (UTC)", U},
     /* control */
-    {"exit", SYN_BUILTIN_PLAIN, NONE, 0, 0, {0}, "end the script after this probe"},
-    {"error", SYN_BUILTIN_PLAIN, NONE, 1, 1, {S}, "raise an error: runs error probes, ends the script"},
-    {"warn", SYN_BUILTIN_PLAIN, NONE, 1, 1, {S}, "print a warning"},
-    {"log", SYN_BUILTIN_PLAIN, NONE, 1, 1, {S}, "print a line"},
+    {"exit", SYN_BUILTIN_PLAIN, NONE, 0, 0, {0}, "end the script after this probe", B},
+    {"error", SYN_BUILTIN_PLAIN, NONE, 1, 1, {S}, "raise an error: runs error probes, ends the script", B},
+    {"warn", SYN_BUILTIN_PLAIN, NONE, 1, 1, {S}, "print a warning", B},
+    {"log", SYN_BUILTIN_PLAIN, NONE, 1, 1, {S}, "print a line", B},
     /* numbers and networks */
-    {"randint", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a random number below n"},
-    {"ip_ntop", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "an IPv4 address as dotted text"},
+    {"randint", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a random number below n", B},
+    {"ip_ntop", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "an IPv4 address as dotted text", B},
 };
 
 const syn_builtin *syn_builtin_lookup(const char *name)
@@ -86,6 +89,11 @@ const syn_builtin *syn_builtin_lookup(const char *name)
             return &builtins[i];
     }
     return NULL;
+}
+
+unsigned syn_builtin_index(const syn_builtin *builtin)
+{
+    return (unsigned)(builtin - builtins);
 }
 
 const syn_builtin *syn_builtin_at(unsigned index)

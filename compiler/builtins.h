@@ -23,11 +23,14 @@ typedef struct syn_builtin {
     unsigned maximum_arguments; /* ~0u: no limit */
     syn_type parameters[SYN_BUILTIN_MAX_PARAMETERS];
     const char *summary;
+    bool in_kernel;         /* the BPF back end implements it */
+    bool in_userspace;      /* the interpreter implements it */
 } syn_builtin;
 
 const syn_builtin *syn_builtin_lookup(const char *name);
 
 /* For "did you mean" hints and completion: the i-th builtin, or NULL. */
 const syn_builtin *syn_builtin_at(unsigned index);
+unsigned syn_builtin_index(const syn_builtin *builtin);
 
 #endif

@@ -391,6 +391,40 @@ static void resolve_stat(resolver *r, syn_expr *expr)
     }
 }
 
+static void describe_variables(syn_buffer *out, const syn_point *point)
+{
+    for (uint32_t i = 0; i < point->variable_count; i++)
+        syn_buffer_printf(out, "%s$%s", i ? " " : "", point->variables[i].name);
+}
+
+/* $name must be a variable of the probe's context; $$vars and friends only
+ * need a context that has variables. */
+static void resolve_target(resolver *r, syn_expr *expr)
+{
+    const char *sigil = expr->target.context ? "$$" : "$";
+    if (r->scope->function) {
+        syn_error(diagnostics_of(r), &expr->location, "target variable '%s%s' can only be used in a probe handler",
+                  sigil, expr->target.name);
+        return;
+    }
+    const syn_point *point = r->scope->probe->resolved;
+    if (!point)
+        return;
+    if (!syn_point_in_kernel(point)) {
+        syn_error(diagnostics_of(r), &expr->location, "%s has no target variables ('%s%s')", point->name, sigil,
+                  expr->target.name);
+        return;
+    }
+    if (expr->target.context || syn_point_variable(point, expr->target.name))
+        return;
+    syn_buffer known;
+    syn_buffer_init(&known);
+    describe_variables(&known, point);
+    syn_error(diagnostics_of(r), &expr->location, "unknown target variable '$%s' in %s (it has: %s)",
+              expr->target.name, point->name, known.data ? known.data : "none");
+    syn_buffer_release(&known);
+}
+
 static void resolve_expr(resolver *r, syn_expr *expr)
 {
     switch (expr->kind) {
@@ -402,10 +436,7 @@ static void resolve_expr(resolver *r, syn_expr *expr)
         resolve_symbol(r, expr);
         break;
     case SYN_EXPR_TARGET:
-        if (r->scope->function)
-            syn_error(diagnostics_of(r), &expr->location,
-                      "target variable '%s%s' can only be used in a probe handler",
-                      expr->target.context ? "$$" : "$", expr->target.name);
+        resolve_target(r, expr);
         break;
     case SYN_EXPR_INDEX:
         resolve_index(r, expr, false, false);

@@ -3,6 +3,7 @@
 #ifndef SYN_COMPILER_SEMANTIC_H
 #define SYN_COMPILER_SEMANTIC_H
 
+#include "compiler/probe_point.h"
 #include "compiler/symbols.h"
 #include "lang/diagnostics.h"
 #include "lang/program.h"
@@ -13,6 +14,9 @@
 typedef struct syn_semantic_options {
     const syn_setting *global_initializers; /* -G NAME=VALUE */
     unsigned global_initializer_count;
+    /* Matches probe points with the kernel's probe families; without one,
+     * points are kept as written and target variables are not checked. */
+    const syn_probe_resolver *resolver;
 } syn_semantic_options;
 
 typedef struct syn_semantic_program {

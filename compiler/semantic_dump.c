@@ -68,10 +68,14 @@ void syn_semantic_dump(syn_buffer *out, const syn_semantic_program *checked)
         syn_buffer_append_string(out, "# probes\n");
     for (unsigned i = 0; i < checked->probe_count; i++) {
         const syn_derived_probe *probe = checked->probes[i];
-        syn_probe_point plain = *probe->point;
-        plain.optional = plain.sufficient = false;
-        plain.condition = NULL;
-        syn_print_probe_point(out, &plain);
+        if (probe->resolved) {
+            syn_buffer_append_string(out, probe->resolved->name);
+        } else {
+            syn_probe_point plain = *probe->point;
+            plain.optional = plain.sufficient = false;
+            plain.condition = NULL;
+            syn_print_probe_point(out, &plain);
+        }
         syn_buffer_printf(out, " /* <- %s */\n", probe->origin);
         print_locals(out, &probe->locals);
     }

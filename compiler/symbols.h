@@ -31,6 +31,11 @@ typedef struct syn_symbol {
     const syn_global *global;     /* its declaration */
     const char *initial_value;    /* from -G, else NULL */
     struct syn_symbol *next_with_name; /* private globals of other files */
+    int32_t ir_index;             /* its IR global, set by lowering (-1 before) */
+    bool histogram_log;           /* read with @hist_log */
+    bool histogram_linear;        /* read with @hist_linear(low, high, step) */
+    int64_t linear_low, linear_high, linear_step;
+    syn_location histogram_location;
 } syn_symbol;
 
 typedef struct syn_symbol_list {
@@ -59,6 +64,7 @@ typedef struct syn_function_info {
  * and epilogues of the aliases it went through. */
 typedef struct syn_derived_probe {
     syn_probe_point *point;       /* after alias expansion */
+    const struct syn_point *resolved; /* the concrete point, when a resolver was given */
     const syn_probe *probe;       /* the user's probe */
     char *origin;                 /* how it was derived, for -p2 */
     syn_stmt *body;               /* a checked copy */

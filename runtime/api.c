@@ -1,12 +1,15 @@
 /* The public API: state lifecycle, options, loading, checking and dumps. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "compiler/lower.h"
 #include "compiler/semantic.h"
+#include "runtime/probes/family.h"
 #include "lang/print.h"
 #include "runtime/state.h"
 #include "util/buffer.h"
@@ -65,6 +68,8 @@ syn_state *syn_new(void)
         state->architecture = syn_strdup("");
     }
     syn_kernel_config_init(&state->kernel_config, state->kernel_release);
+    syn_kernel_init(&state->kernel);
+    state->resolver = syn_probe_resolver_for(&state->kernel);
     return state;
 }
 
@@ -79,8 +84,10 @@ void syn_free(syn_state *state)
 {
     if (!state)
         return;
+    syn_ir_program_free(state->ir);
     syn_semantic_program_free(state->checked);
     syn_program_release(&state->program);
+    syn_kernel_release(&state->kernel);
     release_strings(state->arguments, (unsigned)state->argument_count);
     syn_settings_release(&state->defines);
     syn_settings_release(&state->global_initializers);
@@ -223,6 +230,8 @@ syn_status syn_load_string(syn_state *state, const char *chunk_name, const char 
     if (!result.file)
         return SYN_ERROR_SYNTAX;
     /* New code invalidates an earlier check. */
+    syn_ir_program_free(state->ir);
+    state->ir = NULL;
     syn_semantic_program_free(state->checked);
     state->checked = NULL;
     return SYN_OK;
@@ -280,13 +289,54 @@ syn_status syn_check(syn_state *state)
         return SYN_ERROR_STATE;
     }
     syn_diagnostics_begin(&state->diagnostics);
+    syn_ir_program_free(state->ir);
+    state->ir = NULL;
     syn_semantic_program_free(state->checked);
     syn_semantic_options options = {
         .global_initializers = state->global_initializers.items,
         .global_initializer_count = state->global_initializers.count,
+        .resolver = &state->resolver,
     };
     state->checked = syn_semantic_check(&state->program, &state->diagnostics, &options);
     return state->checked ? SYN_OK : SYN_ERROR_SEMANTIC;
+}
+
+static bool define_number(syn_state *state, const char *name, uint32_t fallback, uint32_t minimum,
+                          uint32_t maximum, uint32_t *value)
+{
+    const char *text = syn_settings_get(&state->defines, name);
+    *value = fallback;
+    if (!text)
+        return true;
+    char *end;
+    errno = 0;
+    unsigned long long number = strtoull(text, &end, 0);
+    if (errno || *end || number < minimum || number > maximum) {
+        syn_error(&state->diagnostics, NULL, "-D %s=%s: expected a number from %u to %u", name, text, minimum,
+                  maximum);
+        return false;
+    }
+    *value = (uint32_t)number;
+    return true;
+}
+
+/* Lowers the checked program to IR (once). */
+static syn_status compile(syn_state *state)
+{
+    if (state->ir)
+        return SYN_OK;
+    if (!state->checked) {
+        syn_status status = syn_check(state);
+        if (status != SYN_OK)
+            return status;
+    }
+    syn_lower_options options = {.btf = syn_kernel_btf(&state->kernel)};
+    if (!define_number(state, "MAXSTRINGLEN", 512, 16, 4096, &options.max_string_length) ||
+        !define_number(state, "MAXMAPENTRIES", 2048, 1, 1u << 24, &options.max_map_entries))
+        return SYN_ERROR_USAGE;
+    syn_diagnostics_begin(&state->diagnostics);
+    state->ir = syn_lower(state->checked, &options, &state->diagnostics);
+    return state->ir ? SYN_OK : SYN_ERROR_SEMANTIC;
 }
 
 syn_status syn_dump(syn_state *state, int stage)
@@ -303,6 +353,10 @@ syn_status syn_dump(syn_state *state, int stage)
             syn_semantic_dump(&out, state->checked);
         else
             status = SYN_ERROR_STATE;
+    } else if (stage == 3) {
+        status = compile(state);
+        if (status == SYN_OK)
+            syn_ir_print(&out, state->ir);
     } else {
         status = SYN_ERROR_USAGE;
     }

@@ -7,6 +7,9 @@
 
 #include "lang/diagnostics.h"
 #include "lang/program.h"
+#include "compiler/ir.h"
+#include "compiler/probe_point.h"
+#include "runtime/kernel.h"
 #include "runtime/kernel_config.h"
 #include "syn/syn.h"
 #include "util/settings.h"
@@ -32,7 +35,10 @@ struct syn_state {
     char *architecture;
     syn_kernel_config kernel_config;
 
+    syn_kernel kernel;
+    syn_probe_resolver resolver;
     struct syn_semantic_program *checked; /* the result of syn_check */
+    syn_ir_program *ir;                   /* the checked program lowered */
 };
 
 /* Writes text to the state's output sink. */

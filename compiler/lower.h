@@ -1,0 +1,24 @@
+/* Lowering: the checked program to IR.  Globals get their storage (the
+ * scalar region, hash maps, per-CPU statistics), print statements become
+ * output events, each probe's body becomes an IR function; user functions
+ * are inlined into kernel probes and called from userspace ones. */
+#ifndef SYN_COMPILER_LOWER_H
+#define SYN_COMPILER_LOWER_H
+
+#include "compiler/ir.h"
+#include "compiler/semantic.h"
+
+struct btf;
+
+typedef struct syn_lower_options {
+    uint32_t max_string_length;    /* -D MAXSTRINGLEN, SystemTap's 512 by default */
+    uint32_t max_map_entries;      /* -D MAXMAPENTRIES, 2048 by default */
+    const struct btf *btf;         /* the kernel's types, for $x->field */
+} syn_lower_options;
+
+/* NULL when a located error was reported (a construct a kernel probe cannot
+ * run, an unknown struct member, ...). */
+syn_ir_program *syn_lower(const syn_semantic_program *checked, const syn_lower_options *options,
+                          syn_diagnostics *diagnostics);
+
+#endif

@@ -1,0 +1,52 @@
+/* A probe family: the points of one kind (begin/end, timers, tracepoints,
+ * ...), how a written point is recognised and resolved against the running
+ * kernel, and how a loaded program is attached.  Adding a family is one new
+ * file and one line in runtime/probes/registry.c. */
+#ifndef SYN_RUNTIME_PROBES_FAMILY_H
+#define SYN_RUNTIME_PROBES_FAMILY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "compiler/probe_point.h"
+#include "runtime/kernel.h"
+
+typedef enum syn_family_result {
+    SYN_FAMILY_NOT_MINE,      /* the point belongs to another family */
+    SYN_FAMILY_RESOLVED,      /* concrete points were appended (maybe none, for '?') */
+    SYN_FAMILY_FAILED,        /* the point is this family's but wrong; reported */
+} syn_family_result;
+
+/* What attaching a probe created: file descriptors to close on detach. */
+typedef struct syn_attachment {
+    int *fds;
+    unsigned count;
+} syn_attachment;
+
+typedef struct syn_probe_family {
+    const char *name;         /* "begin", "timer", "kernel.trace", ... */
+    const char *synopsis;     /* "kernel.trace(\"SYSTEM:EVENT\")": for listings */
+    syn_family_result (*resolve)(syn_kernel *kernel, const syn_probe_point *point, syn_point_list *points,
+                                 syn_arena *arena, syn_diagnostics *diagnostics);
+    /* Kernel families: attach a loaded program to a resolved point. */
+    bool (*attach)(syn_kernel *kernel, const syn_point *point, int program_fd, syn_attachment *attachment,
+                   char *error, size_t error_size);
+} syn_probe_family;
+
+/* The families (runtime/probes/registry.c). */
+const syn_probe_family *const *syn_probe_families(unsigned *count);
+
+/* A resolver for the semantic pass over the families and a kernel. */
+syn_probe_resolver syn_probe_resolver_for(syn_kernel *kernel);
+
+void syn_attachment_add(syn_attachment *attachment, int fd);
+void syn_attachment_release(syn_attachment *attachment);
+
+/* Helpers for families: component `index` is `name` with no argument, or
+ * with a numeric/string argument. */
+bool syn_component_is(const syn_probe_point *point, unsigned index, const char *name);
+bool syn_component_number(const syn_probe_point *point, unsigned index, int64_t *value);
+const char *syn_component_string(const syn_probe_point *point, unsigned index);
+char *syn_point_text(syn_arena *arena, const syn_probe_point *point);
+
+#endif

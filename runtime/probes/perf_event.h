@@ -1,0 +1,18 @@
+/* perf_event_open and attaching a BPF program to a perf event: shared by
+ * the tracepoint and sampling families. */
+#ifndef SYN_RUNTIME_PROBES_PERF_EVENT_H
+#define SYN_RUNTIME_PROBES_PERF_EVENT_H
+
+#include <linux/perf_event.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "runtime/probes/family.h"
+
+/* Opens the event on `cpu` (-1 for any) for every process, and attaches the
+ * program: through a BPF link when the kernel has them, else with
+ * PERF_EVENT_IOC_SET_BPF.  The descriptors go into `attachment`. */
+bool syn_perf_event_attach(struct perf_event_attr *attr, int cpu, int program_fd, syn_attachment *attachment,
+                           char *error, size_t error_size);
+
+#endif

@@ -1,0 +1,109 @@
+#include <string.h>
+#include <unistd.h>
+
+#include "lang/print.h"
+#include "runtime/probes/family.h"
+#include "util/memory.h"
+
+extern const syn_probe_family syn_family_begin_end;
+extern const syn_probe_family syn_family_timer;
+extern const syn_probe_family syn_family_tracepoint;
+extern const syn_probe_family syn_family_raw_tracepoint;
+extern const syn_probe_family syn_family_profile;
+
+static const syn_probe_family *const families[] = {
+    &syn_family_begin_end,
+    &syn_family_timer,
+    &syn_family_profile,
+    &syn_family_tracepoint,
+    &syn_family_raw_tracepoint,
+};
+
+const syn_probe_family *const *syn_probe_families(unsigned *count)
+{
+    *count = sizeof(families) / sizeof(families[0]);
+    return families;
+}
+
+static bool resolve(void *context, const syn_probe_point *point, syn_point_list *points, syn_arena *arena,
+                    syn_diagnostics *diagnostics)
+{
+    syn_kernel *kernel = context;
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+        uint32_t before = points->count;
+        switch (families[i]->resolve(kernel, point, points, arena, diagnostics)) {
+        case SYN_FAMILY_NOT_MINE:
+            continue;
+        case SYN_FAMILY_FAILED:
+            return false;
+        case SYN_FAMILY_RESOLVED:
+            for (uint32_t p = before; p < points->count; p++)
+                points->items[p]->family = families[i];
+            return true;
+        }
+    }
+    if (point->optional)
+        return true;
+    syn_error(diagnostics, &point->location, "probe point '%s' matches no probe family or alias",
+              syn_point_text(arena, point));
+    return false;
+}
+
+static const struct btf *kernel_btf(void *context)
+{
+    return syn_kernel_btf(context);
+}
+
+syn_probe_resolver syn_probe_resolver_for(syn_kernel *kernel)
+{
+    return (syn_probe_resolver){.context = kernel, .resolve = resolve, .kernel_btf = kernel_btf};
+}
+
+void syn_attachment_add(syn_attachment *attachment, int fd)
+{
+    attachment->fds = syn_realloc(attachment->fds, (attachment->count + 1) * sizeof(int));
+    attachment->fds[attachment->count++] = fd;
+}
+
+void syn_attachment_release(syn_attachment *attachment)
+{
+    /* Links and perf events go in reverse order: a link before its event. */
+    for (unsigned i = attachment->count; i-- > 0;)
+        close(attachment->fds[i]);
+    free(attachment->fds);
+    attachment->fds = NULL;
+    attachment->count = 0;
+}
+
+bool syn_component_is(const syn_probe_point *point, unsigned index, const char *name)
+{
+    return index < point->count && strcmp(point->components[index].name, name) == 0;
+}
+
+bool syn_component_number(const syn_probe_point *point, unsigned index, int64_t *value)
+{
+    const syn_expr *argument = index < point->count ? point->components[index].argument : NULL;
+    if (!argument || argument->kind != SYN_EXPR_NUMBER)
+        return false;
+    *value = argument->number;
+    return true;
+}
+
+const char *syn_component_string(const syn_probe_point *point, unsigned index)
+{
+    const syn_expr *argument = index < point->count ? point->components[index].argument : NULL;
+    return argument && argument->kind == SYN_EXPR_STRING ? argument->string.data : NULL;
+}
+
+char *syn_point_text(syn_arena *arena, const syn_probe_point *point)
+{
+    syn_probe_point plain = *point;
+    plain.optional = plain.sufficient = false;
+    plain.condition = NULL;
+    syn_buffer text;
+    syn_buffer_init(&text);
+    syn_print_probe_point(&text, &plain);
+    char *copy = syn_arena_strdup(arena, text.data ? text.data : "");
+    syn_buffer_release(&text);
+    return copy;
+}
