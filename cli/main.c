@@ -1,10 +1,35 @@
 /* The syn command: a thin client of libsyn's public API. */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/options.h"
 #include "syn/syn.h"
+
+/* The state a signal asks to stop; the handler only calls the library's
+ * async-signal-safe syn_request_stop. */
+static syn_state *running_state;
+
+static void request_stop(int signal_number)
+{
+    (void)signal_number;
+    if (running_state)
+        syn_request_stop(running_state);
+}
+
+static void handle_signals(void)
+{
+    struct sigaction action = {.sa_handler = request_stop};
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+}
 
 static int configure(syn_state *state, const syn_options *options)
 {
@@ -12,6 +37,8 @@ static int configure(syn_state *state, const syn_options *options)
         syn_set_warning_mode(state, SYN_WARNINGS_HIDE);
     if (options->warnings_are_errors)
         syn_set_warning_mode(state, SYN_WARNINGS_AS_ERRORS);
+    syn_set_verbosity(state, options->verbosity);
+    syn_set_buffer_size(state, options->buffer_megabytes);
     for (int i = 0; i < options->define_count; i++) {
         if (syn_define(state, options->defines[i].name, options->defines[i].value) != SYN_OK) {
             fprintf(stderr, "syn: -D %s: not a valid name\n", options->defines[i].name);
@@ -30,8 +57,67 @@ static int configure(syn_state *state, const syn_options *options)
         return 2;
     if (options->architecture && syn_set_architecture(state, options->architecture) != SYN_OK)
         return 2;
+    if (options->target_pid)
+        syn_set_target_pid(state, options->target_pid);
     syn_set_arguments(state, options->argument_count, options->arguments);
     return 0;
+}
+
+/* -c: the command starts stopped on a pipe, so that target() is known and
+ * the probes are attached before it runs its first instruction. */
+static pid_t spawn_command(const char *command, int *release_fd)
+{
+    int gate[2];
+    if (pipe(gate) != 0)
+        return -1;
+    pid_t child = fork();
+    if (child == 0) {
+        close(gate[1]);
+        char go;
+        if (read(gate[0], &go, 1) != 1)
+            _exit(127);
+        close(gate[0]);
+        execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+        _exit(127);
+    }
+    close(gate[0]);
+    *release_fd = gate[1];
+    return child;
+}
+
+static long long now_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Serves the running script from our own loop, watching the -c command
+ * and the -T deadline. */
+static syn_status serve(syn_state *state, const syn_options *options, pid_t child)
+{
+    long long deadline = options->timeout_seconds ? now_ms() + options->timeout_seconds * 1000LL : -1;
+    struct pollfd watched = {.fd = syn_poll_fd(state), .events = POLLIN};
+    while (!syn_finished(state)) {
+        int wait = 200;
+        if (deadline >= 0) {
+            long long left = deadline - now_ms();
+            if (left <= 0)
+                break;
+            if (left < wait)
+                wait = (int)left;
+        }
+        poll(&watched, 1, wait);
+        syn_service(state, 0);
+        if (child > 0) {
+            int status;
+            if (waitpid(child, &status, WNOHANG) == child) {
+                syn_service(state, 0);
+                break;
+            }
+        }
+    }
+    return syn_stop(state);
 }
 
 static int run(syn_state *state, const syn_options *options)
@@ -45,9 +131,37 @@ static int run(syn_state *state, const syn_options *options)
         return syn_dump(state, 1) == SYN_OK ? 0 : 1;
     if (syn_check(state) != SYN_OK)
         return 1;
-    if (options->last_pass <= 3)
+    if (options->last_pass <= 4)
         return syn_dump(state, options->last_pass) == SYN_OK ? 0 : 1;
-    return syn_run(state, -1) == SYN_OK ? 0 : 1;
+
+    int release_fd = -1;
+    pid_t child = -1;
+    if (options->command) {
+        child = spawn_command(options->command, &release_fd);
+        if (child < 0) {
+            fprintf(stderr, "syn: cannot start '%s': %s\n", options->command, strerror(errno));
+            return 1;
+        }
+        syn_set_target_pid(state, child);
+    }
+    running_state = state;
+    handle_signals();
+    status = syn_start(state);
+    if (child > 0) {
+        if (status == SYN_OK) {
+            ssize_t released = write(release_fd, "g", 1);
+            (void)released;
+        } else {
+            kill(child, SIGKILL);
+        }
+        close(release_fd);
+    }
+    if (status == SYN_OK)
+        status = serve(state, options, child);
+    if (child > 0)
+        waitpid(child, NULL, 0);
+    running_state = NULL;
+    return status == SYN_OK ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -76,6 +190,8 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    /* Output reaches a pipe or file as it is produced, as stap's does. */
+    setvbuf(output ? output : stdout, NULL, _IOLBF, 0);
     syn_state *state = syn_new();
     if (output)
         syn_set_output_file(state, output);

@@ -29,7 +29,9 @@ void syn_options_print_help(const char *program)
            "Options:\n"
            "  -e SCRIPT        run SCRIPT given on the command line\n"
            "  -p NUM           stop after pass NUM: 1 parse (prints the parse tree),\n"
-           "                   2 resolve and type-check (prints globals, functions, probes)\n"
+           "                   2 resolve and type-check (prints globals, functions, probes),\n"
+           "                   3 lower to IR (prints it), 4 generate BPF (prints it and has\n"
+           "                   the kernel's verifier check it), 5 run (the default)\n"
            "  -v               more verbose (repeat for more)\n"
            "  -w               do not print warnings\n"
            "  -W               treat warnings as errors\n"
@@ -39,6 +41,11 @@ void syn_options_print_help(const char *program)
            "  -r RELEASE       compare kernel_v and kernel_vr with this kernel release\n"
            "  -a ARCH          compare arch with this architecture\n"
            "  -o FILE          write output to FILE\n"
+           "  -c CMD           run CMD (with /bin/sh) once the probes are attached, stop\n"
+           "                   when it exits; target() is its process id\n"
+           "  -x PID           target() returns PID\n"
+           "  -T SECONDS       stop after SECONDS\n"
+           "  -s MB            use MB megabytes for the buffer kernel probes write to\n"
            "  -h, --help       show this help\n"
            "  -V, --version    show the version\n"
            "\n"
@@ -83,7 +90,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
     optind = 1;
     int option;
     /* '+' stops at the script: what follows belongs to the script. */
-    while ((option = getopt_long(argc, argv, "+e:p:vwWD:G:I:r:a:o:hV", long_options, NULL)) != -1) {
+    while ((option = getopt_long(argc, argv, "+e:p:vwWD:G:I:r:a:o:c:x:T:s:hV", long_options, NULL)) != -1) {
         switch (option) {
         case 'e': options->script_text = optarg; break;
         case 'p': {
@@ -119,12 +126,30 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         case 'r': options->kernel_release = optarg; break;
         case 'a': options->architecture = optarg; break;
         case 'o': options->output_path = optarg; break;
+        case 'c': options->command = optarg; break;
+        case 'x':
+        case 'T':
+        case 's': {
+            char *end;
+            long value = strtol(optarg, &end, 10);
+            if (*end || value <= 0 || (option == 's' && value > 4096)) {
+                usage_error(program, "-%c expects a positive number, not '%s'", option, optarg);
+                return 2;
+            }
+            if (option == 'x')
+                options->target_pid = value;
+            else if (option == 'T')
+                options->timeout_seconds = value;
+            else
+                options->buffer_megabytes = (unsigned)value;
+            break;
+        }
         case 'h': options->help = true; return 0;
         case 'V': options->version = true; return 0;
         case ':':
         case '?':
         default:
-            if (optopt && strchr("epDGIrao", optopt)) {
+            if (optopt && strchr("epDGIraocxTs", optopt)) {
                 usage_error(program, "option -%c needs a value", optopt);
             } else if (optopt) {
                 usage_error(program, "unknown option -%c", optopt);

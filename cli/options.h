@@ -27,6 +27,10 @@ typedef struct syn_options {
     const char *kernel_release; /* -r */
     const char *architecture;   /* -a */
     const char *output_path;    /* -o */
+    const char *command;        /* -c: run it, stop when it exits */
+    long target_pid;            /* -x */
+    long timeout_seconds;       /* -T, 0 for none */
+    unsigned buffer_megabytes;  /* -s */
     bool help;
     bool version;
 } syn_options;

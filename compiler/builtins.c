@@ -25,7 +25,7 @@ static const syn_builtin builtins[] = {
     /* strings */
     {"strlen", SYN_BUILTIN_PLAIN, L, 1, 1, {S}, "length of a string", B},
     {"substr", SYN_BUILTIN_PLAIN, S, 3, 3, {S, L, L}, "part of a string: start, length", B},
-    {"isinstr", SYN_BUILTIN_PLAIN, L, 2, 2, {S, S}, "1 when the second string occurs in the first", B},
+    {"isinstr", SYN_BUILTIN_PLAIN, L, 2, 2, {S, S}, "1 when the second string occurs in the first", U},
     {"strpos", SYN_BUILTIN_PLAIN, L, 2, 2, {S, S}, "position of a substring, or -1", U},
     {"str_replace", SYN_BUILTIN_PLAIN, S, 3, 3, {S, S, S}, "replace every occurrence of a substring", U},
     {"strtol", SYN_BUILTIN_PLAIN, L, 2, 2, {S, L}, "a string as a number in a base", U},

@@ -180,12 +180,16 @@ typedef enum syn_ir_event_kind {
     SYN_IR_EVENT_WARNING,        /* warn(message): to standard error */
 } syn_ir_event_kind;
 
-/* The start of the scalar globals region holds values the runtime sets for
- * the probes: target() and the offset from boot time to wall-clock time. */
+/* The start of the scalar globals region holds words shared by the runtime
+ * and the probes: target(), the offset from boot time to wall-clock time,
+ * and flags a kernel probe sets so that an exit() or a fault is seen even
+ * when its ring-buffer record did not fit (the fault word holds site + 1). */
 enum {
     SYN_IR_RESERVED_TARGET = 0,
     SYN_IR_RESERVED_REALTIME_OFFSET = 8,
-    SYN_IR_RESERVED_BYTES = 16,
+    SYN_IR_RESERVED_EXIT = 16,
+    SYN_IR_RESERVED_FAULT = 24,
+    SYN_IR_RESERVED_BYTES = 32,
 };
 
 typedef struct syn_ir_event {

@@ -107,7 +107,7 @@ static bool note_histogram(syn_function_lowering *f, const syn_expr *expr, syn_i
             return false;
         }
     }
-    uint32_t buckets = is_log ? SYN_LOG_BUCKETS : (uint32_t)((high - low + step - 1) / step) + 2;
+    uint32_t buckets = is_log ? SYN_LOG_BUCKETS : syn_linear_bucket_count(low, high, step);
     if (global->histogram_buckets &&
         (global->log_histogram != is_log || global->linear_low != low || global->linear_high != high ||
          global->linear_step != step)) {

@@ -8,9 +8,10 @@
  * Log histograms have 128 buckets: SYN_LOG_BUCKET_ZERO holds 0, the buckets
  * above it hold 1, 2-3, 4-7, ... (bucket ZERO + 1 + floor(log2(v))) and the
  * buckets below hold -1, -2..-3, ... (bucket ZERO - 1 - floor(log2(-v))).
- * Linear histograms over [low, high) in steps of `step` have one bucket per
- * step plus an underflow bucket (index 0, v < low) and an overflow bucket
- * (last index, v >= high). */
+ * Linear histograms follow SystemTap: (high - low) / step + 3 buckets, an
+ * underflow bucket (index 0, v < low), bucket (v - low) / step + 1 for the
+ * others, and the last bucket for everything from there on (so `high`
+ * itself still has a row of its own when step divides high - low). */
 #ifndef SYN_COMPILER_STATISTICS_H
 #define SYN_COMPILER_STATISTICS_H
 
@@ -41,16 +42,16 @@ static inline uint32_t syn_log_bucket(int64_t value)
 
 static inline uint32_t syn_linear_bucket_count(int64_t low, int64_t high, int64_t step)
 {
-    return (uint32_t)((high - low + step - 1) / step) + 2;
+    return (uint32_t)((high - low) / step) + 3;
 }
 
 static inline uint32_t syn_linear_bucket(int64_t value, int64_t low, int64_t high, int64_t step)
 {
+    uint32_t last = syn_linear_bucket_count(low, high, step) - 1;
     if (value < low)
         return 0;
-    if (value >= high)
-        return syn_linear_bucket_count(low, high, step) - 1;
-    return 1 + (uint32_t)((value - low) / step);
+    uint64_t index = (uint64_t)(value - low) / (uint64_t)step + 1;
+    return index >= last ? last : (uint32_t)index;
 }
 
 #endif

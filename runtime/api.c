@@ -84,6 +84,7 @@ void syn_free(syn_state *state)
 {
     if (!state)
         return;
+    syn_session_free(state);
     syn_ir_program_free(state->ir);
     syn_semantic_program_free(state->checked);
     syn_program_release(&state->program);
@@ -320,8 +321,7 @@ static bool define_number(syn_state *state, const char *name, uint32_t fallback,
     return true;
 }
 
-/* Lowers the checked program to IR (once). */
-static syn_status compile(syn_state *state)
+syn_status syn_compile(syn_state *state)
 {
     if (state->ir)
         return SYN_OK;
@@ -354,9 +354,11 @@ syn_status syn_dump(syn_state *state, int stage)
         else
             status = SYN_ERROR_STATE;
     } else if (stage == 3) {
-        status = compile(state);
+        status = syn_compile(state);
         if (status == SYN_OK)
             syn_ir_print(&out, state->ir);
+    } else if (stage == 4) {
+        status = syn_session_verify(state, &out);
     } else {
         status = SYN_ERROR_USAGE;
     }
@@ -366,15 +368,12 @@ syn_status syn_dump(syn_state *state, int stage)
     return status;
 }
 
-syn_status syn_run(syn_state *state, int timeout_ms)
+void syn_set_verbosity(syn_state *state, int level)
 {
-    (void)timeout_ms;
-    if (!state->checked) {
-        syn_status status = syn_check(state);
-        if (status != SYN_OK)
-            return status;
-    }
-    syn_error(&state->diagnostics, NULL,
-              "this build of syn checks scripts but cannot run them yet: the BPF compiler is not part of it");
-    return SYN_ERROR_UNSUPPORTED;
+    state->verbosity = level;
+}
+
+void syn_set_buffer_size(syn_state *state, unsigned megabytes)
+{
+    state->ring_bytes = megabytes ? megabytes * 1024u * 1024u : 0;
 }

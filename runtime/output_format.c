@@ -85,6 +85,14 @@ static long padding_for(int width, long used)
     return width > used ? width - used : 0;
 }
 
+/* The length of a C string, reading at most `most` bytes (C11 memchr stops
+ * at the first match, so this never reads past the terminator). */
+static size_t bounded_length(const char *text, size_t most)
+{
+    const char *end = memchr(text, '\0', most);
+    return end ? (size_t)(end - text) : most;
+}
+
 /* ---- numbers: number() in runtime/vsprintf.c ---- */
 
 static size_t digits_of(uint64_t value, unsigned base, bool uppercase, char *digits)
@@ -224,7 +232,7 @@ static void format_string(sink *output, const char *text, field layout)
     /* Without a precision the runtime still stops at STP_BUFFER_SIZE. */
     size_t most = layout.precision >= 0 ? (size_t)layout.precision : PRINT_LIMIT;
     const char *bytes = text ? text : "";
-    format_padded(output, bytes, strnlen(bytes, most), false, layout);
+    format_padded(output, bytes, bounded_length(bytes, most), false, layout);
 }
 
 /* %m and %M dump `precision` bytes (one by default) of memory the caller
@@ -416,7 +424,7 @@ static void emit_literal(sink *output, const char *format_text, const syn_format
     if (!format_text)
         return;
     const char *text = format_text + piece->offset;
-    emit_bytes(output, text, strnlen(text, piece->length));
+    emit_bytes(output, text, bounded_length(text, piece->length));
 }
 
 static void format_piece(sink *output, const char *format_text, const syn_format_piece *piece,

@@ -43,6 +43,6 @@ typedef struct syn_output_histogram {
     unsigned bucket_count;
 } syn_output_histogram;
 
-void syn_output_histogram(syn_buffer *out, const syn_output_histogram *histogram);
+void syn_output_print_histogram(syn_buffer *out, const syn_output_histogram *histogram);
 
 #endif

@@ -202,7 +202,7 @@ static void append_row(syn_buffer *out, const syn_output_histogram *histogram, u
     syn_buffer_printf(out, "%*lld\n", (int)(BAR_WIDTH - bar + 1 + count_width), (long long)value);
 }
 
-void syn_output_histogram(syn_buffer *out, const syn_output_histogram *histogram)
+void syn_output_print_histogram(syn_buffer *out, const syn_output_histogram *histogram)
 {
     if (!out || !histogram || !histogram->buckets)
         return;

@@ -12,6 +12,7 @@
 #include "runtime/kernel.h"
 #include "runtime/kernel_config.h"
 #include "syn/syn.h"
+#include "util/buffer.h"
 #include "util/settings.h"
 
 struct syn_semantic_program;
@@ -39,7 +40,18 @@ struct syn_state {
     syn_probe_resolver resolver;
     struct syn_semantic_program *checked; /* the result of syn_check */
     syn_ir_program *ir;                   /* the checked program lowered */
+    struct syn_session *session;          /* while running */
+    long target_pid;
+    uint32_t ring_bytes;                  /* 0: the default */
+    int verbosity;
 };
+
+/* Lowers the checked program to IR, checking it first when needed. */
+syn_status syn_compile(syn_state *state);
+/* Stops a running script (syn_free's part). */
+void syn_session_free(syn_state *state);
+/* -p4: the BPF of each kernel probe, loaded into the verifier, not attached. */
+syn_status syn_session_verify(syn_state *state, syn_buffer *out);
 
 /* Writes text to the state's output sink. */
 void syn_state_output(syn_state *state, const char *text, size_t length);

@@ -87,6 +87,14 @@ typedef enum syn_warning_mode {
 } syn_warning_mode;
 void syn_set_warning_mode(syn_state *state, syn_warning_mode mode);
 
+/* How much libsyn says about what it does (stap -v): 0 by default; 2 and
+ * more also print the kernel verifier's log of each program. */
+void syn_set_verbosity(syn_state *state, int level);
+
+/* The size of the buffer kernel probes send output through, in MiB (stap -s);
+ * 0 for the default of 4.  It is rounded to a power of two. */
+void syn_set_buffer_size(syn_state *state, unsigned megabytes);
+
 /* Script arguments, $1 and @1 onwards; the strings are copied. */
 syn_status syn_set_arguments(syn_state *state, int count, const char *const *arguments);
 
@@ -116,12 +124,36 @@ syn_status syn_check(syn_state *state);
 
 /* Writes a stage of the loaded program to the output: 1 prints the parse
  * tree as a script (stap -p1), 2 the resolved program with its types
- * (stap -p2, after syn_check). */
+ * (stap -p2, after syn_check), 3 the IR, 4 the BPF instructions of each
+ * kernel probe, which are then loaded into the kernel's verifier without
+ * being attached. */
 syn_status syn_dump(syn_state *state, int stage);
 
-/* Compiles, loads, attaches and runs the program until it exits, an end is
- * requested, or timeout_ms passes (negative: no timeout).  The compiler
- * stage is not part of this build yet: it reports SYN_ERROR_UNSUPPORTED. */
+/* Running.  syn_start compiles the program, loads it into the kernel,
+ * runs the begin probes and attaches the rest.  Then either call syn_run,
+ * which serves the script until it ends, or serve it from the host's own
+ * event loop: add syn_poll_fd to it and call syn_service whenever that fd
+ * is readable (or at least every few hundred milliseconds).  syn_stop
+ * detaches every probe, delivers the last output and runs the end (or error)
+ * probes; syn_free also stops a running script. */
+syn_status syn_start(syn_state *state);
+int syn_poll_fd(const syn_state *state);
+/* Handles what is ready, waiting at most timeout_ms (0: do not wait).
+ * Returns SYN_OK while the script runs; once it has ended (exit(), an
+ * error, syn_request_stop) it returns the script's final status. */
+syn_status syn_service(syn_state *state, int timeout_ms);
+/* True once the script has asked to end or failed. */
+int syn_finished(const syn_state *state);
+syn_status syn_stop(syn_state *state);
+/* Asks a running script to end; safe to call from a signal handler. */
+void syn_request_stop(syn_state *state);
+/* Sets what target() returns in probes (stap -x PID, or -c's command). */
+void syn_set_target_pid(syn_state *state, long pid);
+
+/* Compiles, loads, attaches and serves the program until it exits, a stop
+ * is requested, or timeout_ms passes (negative: no timeout); then stops it.
+ * Returns the script's status: SYN_OK, or SYN_ERROR_RUNTIME after a
+ * runtime error, or the error that kept it from starting. */
 syn_status syn_run(syn_state *state, int timeout_ms);
 
 /* Counts of the diagnostics reported so far. */

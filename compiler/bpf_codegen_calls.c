@@ -1,0 +1,576 @@
+/* Builtins, the probe's context, output events and runtime faults in
+ * kernel probes. */
+#include <bpf/btf.h>
+#include <string.h>
+
+#include "compiler/btf_types.h"
+#include "compiler/bpf_codegen_internal.h"
+#include "compiler/builtins.h"
+#include "util/memory.h"
+
+static uint32_t string_size(const syn_bpf_generator *g)
+{
+    return g->program->max_string_length;
+}
+
+static uint32_t string_field_size(const syn_bpf_generator *g)
+{
+    return (string_size(g) + 7) & ~7u;
+}
+
+/* ---- output records ---------------------------------------------------------------- */
+
+/* Reserves `size` bytes of the ring buffer; on success the record's address
+ * is kept at r10-16 and execution goes on, otherwise the loss is counted and
+ * execution continues at `skipped`. */
+static void reserve_record(syn_bpf_generator *g, uint32_t size, uint32_t skipped)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    uint32_t reserved = syn_bpf_label_new(e);
+    syn_bpf_load_map(e, BPF_REG_1, SYN_BPF_MAP_EVENTS, 0, 0);
+    syn_bpf_move_immediate(e, BPF_REG_2, size);
+    syn_bpf_move_immediate(e, BPF_REG_3, 0);
+    syn_bpf_call(e, BPF_FUNC_ringbuf_reserve);
+    syn_bpf_jump_immediate(e, BPF_JNE, BPF_REG_0, 0, reserved);
+    syn_bpf_store_immediate(e, BPF_W, BPF_REG_10, SYN_BPF_TEMP, 0);
+    syn_bpf_load_map(e, BPF_REG_1, SYN_BPF_MAP_LOST, 0, 0);
+    syn_bpf_move(e, BPF_REG_2, BPF_REG_10);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_2, SYN_BPF_TEMP);
+    syn_bpf_call(e, BPF_FUNC_map_lookup_elem);
+    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_0, 0, skipped);
+    syn_bpf_move_immediate(e, BPF_REG_1, 1);
+    syn_bpf_atomic_add(e, BPF_REG_0, 0, BPF_REG_1);
+    syn_bpf_goto(e, skipped);
+    syn_bpf_label_place(e, reserved);
+    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_RECORD_POINTER, BPF_REG_0);
+}
+
+static void record_header(syn_bpf_generator *g, uint32_t kind, uint32_t detail)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_RECORD_POINTER);
+    syn_bpf_store_immediate(e, BPF_W, BPF_REG_1, 0, (int32_t)kind);
+    syn_bpf_store_immediate(e, BPF_W, BPF_REG_1, 4, (int32_t)detail);
+}
+
+static void submit_record(syn_bpf_generator *g)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_RECORD_POINTER);
+    syn_bpf_move_immediate(e, BPF_REG_2, 0);
+    syn_bpf_call(e, BPF_FUNC_ringbuf_submit);
+}
+
+/* Copies a string register into the record at `offset`. */
+static void record_string(syn_bpf_generator *g, uint32_t offset, syn_ir_register reg)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_RECORD_POINTER);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, (int32_t)offset);
+    syn_bpf_move_immediate(e, BPF_REG_2, string_size(g));
+    syn_bpf_string_address(g, BPF_REG_3, reg);
+    syn_bpf_call(e, BPF_FUNC_probe_read_kernel_str);
+}
+
+static void print(syn_bpf_generator *g, const syn_ir_instruction *instruction)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    const syn_ir_event *event = &g->program->events[instruction->event];
+    uint32_t size = 8;
+    for (uint32_t i = 0; i < instruction->argument_count; i++)
+        size += event->argument_kinds[i] == SYN_IR_STRING ? string_field_size(g) : 8;
+    uint32_t done = syn_bpf_label_new(e);
+    reserve_record(g, size, done);
+    record_header(g, SYN_BPF_RECORD_PRINT, instruction->event);
+    uint32_t offset = 8;
+    for (uint32_t i = 0; i < instruction->argument_count; i++) {
+        syn_ir_register reg = instruction->arguments[i];
+        if (event->argument_kinds[i] == SYN_IR_STRING) {
+            record_string(g, offset, reg);
+            offset += string_field_size(g);
+        } else {
+            int value = syn_bpf_operand(g, reg, BPF_REG_2);
+            syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_RECORD_POINTER);
+            syn_bpf_store(e, BPF_DW, BPF_REG_1, (int16_t)offset, value);
+            offset += 8;
+        }
+    }
+    submit_record(g);
+    syn_bpf_label_place(e, done);
+}
+
+/* exit(): a flag the runtime polls, and a record that wakes it. */
+static void request_exit(syn_bpf_generator *g)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_bpf_load_map(e, BPF_REG_1, SYN_BPF_MAP_GLOBALS_VALUE, 0, SYN_IR_RESERVED_EXIT);
+    syn_bpf_store_immediate(e, BPF_DW, BPF_REG_1, 0, 1);
+    uint32_t done = syn_bpf_label_new(e);
+    reserve_record(g, 8, done);
+    record_header(g, SYN_BPF_RECORD_EXIT, 0);
+    submit_record(g);
+    syn_bpf_label_place(e, done);
+}
+
+static uint32_t fault_site(syn_bpf_generator *g, const syn_ir_instruction *instruction, syn_ir_fault kind)
+{
+    syn_bpf_object *object = g->object;
+    object->faults = syn_realloc(object->faults, (object->fault_count + 1) * sizeof(*object->faults));
+    syn_bpf_fault_site *site = &object->faults[object->fault_count];
+    site->kind = kind;
+    site->location = instruction->location;
+    site->probe = syn_strdup(g->probe->point);
+    return object->fault_count++;
+}
+
+static const char *fault_message(syn_ir_fault kind)
+{
+    switch (kind) {
+    case SYN_IR_FAULT_DIVISION_BY_ZERO: return "division by 0";
+    case SYN_IR_FAULT_ARRAY_FULL: return "array overflow, check MAXMAPENTRIES";
+    case SYN_IR_FAULT_READ: return "kernel read fault";
+    case SYN_IR_FAULT_EMPTY_STATISTIC: return "empty aggregate";
+    default: return "error";
+    }
+}
+
+void syn_bpf_fault(syn_bpf_generator *g, const syn_ir_instruction *instruction, syn_ir_fault kind, int detail)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    if (instruction->fault_message != SYN_IR_NO_REGISTER) {
+        /* Caught: the message goes to the catch variable. */
+        if (kind == SYN_IR_FAULT_NONE) {
+            syn_bpf_string_address(g, BPF_REG_3, instruction->a);
+            syn_bpf_copy_string(g, instruction->fault_message, BPF_REG_3);
+        } else {
+            syn_bpf_string_constant(g, g->allocation.scratch_offset[instruction->fault_message],
+                                    fault_message(kind));
+        }
+        syn_bpf_goto(e, g->block_labels[instruction->fault_block]);
+        return;
+    }
+    uint32_t site = fault_site(g, instruction, kind);
+    if (detail >= 0)
+        syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP2, detail);
+    syn_bpf_load_map(e, BPF_REG_1, SYN_BPF_MAP_GLOBALS_VALUE, 0, SYN_IR_RESERVED_FAULT);
+    syn_bpf_move_immediate(e, BPF_REG_2, site + 1);
+    syn_bpf_store(e, BPF_DW, BPF_REG_1, 0, BPF_REG_2);
+    uint32_t done = syn_bpf_label_new(e);
+    bool message = kind == SYN_IR_FAULT_NONE;
+    reserve_record(g, 16 + (message ? string_field_size(g) : 0), done);
+    record_header(g, SYN_BPF_RECORD_FAULT, site);
+    syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_RECORD_POINTER);
+    if (detail >= 0) {
+        syn_bpf_load(e, BPF_DW, BPF_REG_2, BPF_REG_10, SYN_BPF_TEMP2);
+        syn_bpf_store(e, BPF_DW, BPF_REG_1, 8, BPF_REG_2);
+    } else {
+        syn_bpf_store_immediate(e, BPF_DW, BPF_REG_1, 8, 0);
+    }
+    if (message)
+        record_string(g, 16, instruction->a);
+    submit_record(g);
+    syn_bpf_label_place(e, done);
+    syn_bpf_goto(e, g->exit_label);
+}
+
+/* ---- the context ------------------------------------------------------------------ */
+
+static void context_access(syn_bpf_generator *g, const syn_ir_instruction *instruction)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    const syn_point *point = g->probe->derived->resolved;
+    int dest = syn_bpf_destination(g, instruction->dest, BPF_REG_0);
+    int16_t offset = (int16_t)instruction->immediate;
+    switch (instruction->opcode) {
+    case SYN_IR_CONTEXT_LOAD:
+        if (point->context == SYN_CONTEXT_RAW_TRACEPOINT) {
+            /* Arguments are 8-byte slots holding the value's bytes. */
+            syn_bpf_load(e, BPF_DW, dest, SYN_BPF_CONTEXT, offset);
+        } else {
+            syn_bpf_load(e, syn_bpf_size_code(instruction->size), dest, SYN_BPF_CONTEXT, offset);
+        }
+        syn_bpf_extend(e, dest, instruction->size, instruction->is_signed);
+        break;
+    case SYN_IR_CONTEXT_ADDRESS:
+        syn_bpf_move(e, dest, SYN_BPF_CONTEXT);
+        syn_bpf_alu_immediate(e, BPF_ADD, dest, offset);
+        break;
+    default:
+        /* __data_loc: the low 16 bits locate the data in the record. */
+        syn_bpf_load(e, BPF_W, BPF_REG_1, SYN_BPF_CONTEXT, offset);
+        syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_1, 0xffff);
+        syn_bpf_move(e, dest, SYN_BPF_CONTEXT);
+        syn_bpf_alu(e, BPF_ADD, dest, BPF_REG_1);
+        break;
+    }
+    syn_bpf_commit(g, instruction->dest, dest);
+}
+
+/* dest = size bytes at address (a register) + offset, from kernel or user
+ * memory; a failed read is a fault. */
+static void read_memory(syn_bpf_generator *g, const syn_ir_instruction *instruction, int address, int64_t offset,
+                        uint32_t size, bool is_signed, bool user)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_bpf_move(e, BPF_REG_3, address);
+    if (offset)
+        syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_3, (int32_t)offset);
+    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP2, BPF_REG_3);
+    syn_bpf_store_immediate(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, 0);
+    syn_bpf_move(e, BPF_REG_1, BPF_REG_10);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, SYN_BPF_TEMP);
+    syn_bpf_move_immediate(e, BPF_REG_2, size);
+    syn_bpf_call(e, user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel);
+    uint32_t ok = syn_bpf_label_new(e);
+    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_0, 0, ok);
+    syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_TEMP2);
+    syn_bpf_fault(g, instruction, SYN_IR_FAULT_READ, BPF_REG_1);
+    syn_bpf_label_place(e, ok);
+    int dest = syn_bpf_destination(g, instruction->dest, BPF_REG_0);
+    syn_bpf_load(e, BPF_DW, dest, BPF_REG_10, SYN_BPF_TEMP);
+    syn_bpf_extend(e, dest, size, is_signed);
+    syn_bpf_commit(g, instruction->dest, dest);
+}
+
+/* dest's slot = the string at address, at most `limit` bytes with its NUL. */
+static void read_string(syn_bpf_generator *g, const syn_ir_instruction *instruction, int address, int limit_register,
+                        bool user)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_bpf_move(e, BPF_REG_3, address);
+    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP2, BPF_REG_3);
+    if (limit_register >= 0) {
+        /* kernel_string_n: n bytes and a NUL, within the string's maximum. */
+        uint32_t small = syn_bpf_label_new(e), positive = syn_bpf_label_new(e);
+        syn_bpf_move(e, BPF_REG_2, limit_register);
+        syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_2, 1);
+        syn_bpf_jump_immediate(e, BPF_JSGT, BPF_REG_2, 0, positive);
+        syn_bpf_move_immediate(e, BPF_REG_2, 1);
+        syn_bpf_label_place(e, positive);
+        syn_bpf_jump_immediate(e, BPF_JLE, BPF_REG_2, (int32_t)string_size(g), small);
+        syn_bpf_move_immediate(e, BPF_REG_2, string_size(g));
+        syn_bpf_label_place(e, small);
+    } else {
+        syn_bpf_move_immediate(e, BPF_REG_2, string_size(g));
+    }
+    syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+    syn_bpf_call(e, user ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str);
+    uint32_t ok = syn_bpf_label_new(e);
+    syn_bpf_jump_immediate(e, BPF_JSGE, BPF_REG_0, 0, ok);
+    syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_TEMP2);
+    syn_bpf_fault(g, instruction, SYN_IR_FAULT_READ, BPF_REG_1);
+    syn_bpf_label_place(e, ok);
+}
+
+/* ---- builtins -------------------------------------------------------------------- */
+
+static bool task_member(syn_bpf_generator *g, const syn_ir_instruction *instruction, const char *structure,
+                        const char *member, uint32_t *offset, uint32_t *size)
+{
+    int32_t type = g->btf ? btf__find_by_name_kind(g->btf, structure, BTF_KIND_STRUCT) : -1;
+    uint32_t bit_offset, bitfield;
+    int32_t member_type;
+    bool is_signed;
+    if (type <= 0 || !syn_btf_member(g->btf, type, member, &bit_offset, &member_type, &bitfield)) {
+        syn_error(g->diagnostics, &instruction->location, "%s() needs struct %s's '%s' from the kernel's BTF",
+                  syn_builtin_at(instruction->op)->name, structure, member);
+        g->failed = true;
+        return false;
+    }
+    *offset = bit_offset / 8;
+    if (!syn_btf_scalar(g->btf, member_type, size, &is_signed))
+        *size = 4;
+    return true;
+}
+
+/* ppid, euid, egid: read through the current task_struct. */
+static void task_field(syn_bpf_generator *g, const syn_ir_instruction *instruction, const char *pointer_member,
+                       const char *target_structure, const char *member)
+{
+    uint32_t pointer_offset, pointer_size, offset, size;
+    if (!task_member(g, instruction, "task_struct", pointer_member, &pointer_offset, &pointer_size) ||
+        !task_member(g, instruction, target_structure, member, &offset, &size))
+        return;
+    syn_bpf_emitter *e = &g->emitter;
+    syn_bpf_call(e, BPF_FUNC_get_current_task);
+    syn_bpf_move(e, BPF_REG_4, BPF_REG_0);
+    read_memory(g, instruction, BPF_REG_4, pointer_offset, 8, false, false);
+    int pointer = syn_bpf_operand(g, instruction->dest, BPF_REG_4);
+    read_memory(g, instruction, pointer, offset, size, false, false);
+}
+
+static void current_id(syn_bpf_generator *g, const syn_ir_instruction *instruction, int helper, bool high)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_bpf_call(e, helper);
+    if (high)
+        syn_bpf_alu_immediate(e, BPF_RSH, BPF_REG_0, 32);
+    else
+        syn_bpf_extend(e, BPF_REG_0, 4, false);
+    syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+}
+
+static void wall_clock(syn_bpf_generator *g, const syn_ir_instruction *instruction, int64_t unit)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_bpf_call(e, BPF_FUNC_ktime_get_boot_ns);
+    syn_bpf_load_map(e, BPF_REG_1, SYN_BPF_MAP_GLOBALS_VALUE, 0, SYN_IR_RESERVED_REALTIME_OFFSET);
+    syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_1, 0);
+    syn_bpf_alu(e, BPF_ADD, BPF_REG_0, BPF_REG_1);
+    if (unit > 1) {
+        syn_bpf_move_immediate(e, BPF_REG_1, unit);
+        syn_bpf_alu(e, BPF_DIV, BPF_REG_0, BPF_REG_1);
+    }
+    syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+}
+
+/* r0 = the length of the string in slot `reg` (bounded loop). */
+static void string_length(syn_bpf_generator *g, syn_ir_register reg)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    uint32_t loop = syn_bpf_label_new(e), done = syn_bpf_label_new(e);
+    syn_bpf_string_address(g, BPF_REG_1, reg);
+    syn_bpf_move_immediate(e, BPF_REG_0, 0);
+    syn_bpf_label_place(e, loop);
+    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_0, (int32_t)(string_size(g) - 1), done);
+    syn_bpf_load(e, BPF_B, BPF_REG_2, BPF_REG_1, 0);
+    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_2, 0, done);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_0, 1);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, 1);
+    syn_bpf_goto(e, loop);
+    syn_bpf_label_place(e, done);
+}
+
+static void substring(syn_bpf_generator *g, const syn_ir_instruction *instruction)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_ir_register text = instruction->arguments[0];
+    uint32_t empty = syn_bpf_label_new(e), done = syn_bpf_label_new(e), fits = syn_bpf_label_new(e);
+    string_length(g, text);
+    syn_bpf_move(e, BPF_REG_5, BPF_REG_0);
+    int start = syn_bpf_operand(g, instruction->arguments[1], BPF_REG_4);
+    syn_bpf_move(e, BPF_REG_4, start);
+    syn_bpf_jump_immediate(e, BPF_JSLT, BPF_REG_4, 0, empty);
+    syn_bpf_jump(e, BPF_JSGE, BPF_REG_4, BPF_REG_5, empty);
+    /* length = min(requested, strlen - start), at least 1 byte for the NUL */
+    syn_bpf_alu(e, BPF_SUB, BPF_REG_5, BPF_REG_4);
+    int requested = syn_bpf_operand(g, instruction->arguments[2], BPF_REG_2);
+    syn_bpf_jump_immediate(e, BPF_JSLE, requested, 0, empty);
+    syn_bpf_jump(e, BPF_JSGE, requested, BPF_REG_5, fits);
+    syn_bpf_move(e, BPF_REG_5, requested);
+    syn_bpf_label_place(e, fits);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_5, 1);
+    syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_4, (int32_t)(string_size(g) - 1 > 0x7fff ? 0x7fff : 0xffff));
+    uint32_t start_ok = syn_bpf_label_new(e), length_ok = syn_bpf_label_new(e);
+    syn_bpf_jump_immediate(e, BPF_JLT, BPF_REG_4, (int32_t)string_size(g), start_ok);
+    syn_bpf_goto(e, empty);
+    syn_bpf_label_place(e, start_ok);
+    syn_bpf_jump_immediate(e, BPF_JLE, BPF_REG_5, (int32_t)string_size(g), length_ok);
+    syn_bpf_goto(e, empty);
+    syn_bpf_label_place(e, length_ok);
+    syn_bpf_string_address(g, BPF_REG_3, text);
+    syn_bpf_alu(e, BPF_ADD, BPF_REG_3, BPF_REG_4);
+    syn_bpf_move(e, BPF_REG_2, BPF_REG_5);
+    syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+    syn_bpf_call(e, BPF_FUNC_probe_read_kernel_str);
+    syn_bpf_goto(e, done);
+    syn_bpf_label_place(e, empty);
+    syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+    syn_bpf_store_immediate(e, BPF_B, BPF_REG_1, 0, 0);
+    syn_bpf_label_place(e, done);
+}
+
+static void string_byte(syn_bpf_generator *g, const syn_ir_instruction *instruction, bool digit_test)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    syn_ir_register text = instruction->arguments[0];
+    if (digit_test) {
+        uint32_t no = syn_bpf_label_new(e), done = syn_bpf_label_new(e);
+        syn_bpf_string_address(g, BPF_REG_1, text);
+        syn_bpf_load(e, BPF_B, BPF_REG_0, BPF_REG_1, 0);
+        syn_bpf_jump_immediate(e, BPF_JLT, BPF_REG_0, '0', no);
+        syn_bpf_jump_immediate(e, BPF_JGT, BPF_REG_0, '9', no);
+        syn_bpf_move_immediate(e, BPF_REG_0, 1);
+        syn_bpf_goto(e, done);
+        syn_bpf_label_place(e, no);
+        syn_bpf_move_immediate(e, BPF_REG_0, 0);
+        syn_bpf_label_place(e, done);
+        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+        return;
+    }
+    uint32_t bad = syn_bpf_label_new(e), good = syn_bpf_label_new(e);
+    string_length(g, text);
+    syn_bpf_move(e, BPF_REG_5, BPF_REG_0);
+    int index = syn_bpf_operand(g, instruction->arguments[1], BPF_REG_4);
+    syn_bpf_move(e, BPF_REG_4, index);
+    syn_bpf_jump_immediate(e, BPF_JSLT, BPF_REG_4, 0, bad);
+    syn_bpf_jump(e, BPF_JSGE, BPF_REG_4, BPF_REG_5, bad);
+    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_4, (int32_t)string_size(g), bad);
+    syn_bpf_string_address(g, BPF_REG_1, text);
+    syn_bpf_alu(e, BPF_ADD, BPF_REG_1, BPF_REG_4);
+    syn_bpf_load(e, BPF_B, BPF_REG_0, BPF_REG_1, 0);
+    syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+    syn_bpf_goto(e, good);
+    syn_bpf_label_place(e, bad);
+    syn_bpf_fault(g, instruction, SYN_IR_FAULT_READ, BPF_REG_4);
+    syn_bpf_label_place(e, good);
+}
+
+/* ip_ntop: four bytes in memory order as decimal, dot-separated, written
+ * through a cursor the verifier sees bounded. */
+static void ip_to_text(syn_bpf_generator *g, const syn_ir_instruction *instruction)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    int address = syn_bpf_operand(g, instruction->arguments[0], BPF_REG_0);
+    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, address);
+    syn_bpf_move_immediate(e, BPF_REG_5, 0);   /* the cursor */
+    for (int octet = 0; octet < 4; octet++) {
+        syn_bpf_load(e, BPF_B, BPF_REG_3, BPF_REG_10, (int16_t)(SYN_BPF_TEMP + octet));
+        static const int divisors[] = {100, 10, 1};
+        for (int d = 0; d < 3; d++) {
+            uint32_t skip = syn_bpf_label_new(e);
+            if (divisors[d] > 1) {
+                /* Leading zeros are not written. */
+                syn_bpf_load(e, BPF_B, BPF_REG_4, BPF_REG_10, (int16_t)(SYN_BPF_TEMP + octet));
+                syn_bpf_jump_immediate(e, BPF_JLT, BPF_REG_4, divisors[d], skip);
+            }
+            syn_bpf_move(e, BPF_REG_4, BPF_REG_3);
+            syn_bpf_alu_immediate(e, BPF_DIV, BPF_REG_4, divisors[d]);
+            syn_bpf_alu_immediate(e, BPF_MOD, BPF_REG_4, 10);
+            syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_4, '0');
+            syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+            syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_5, 15);
+            syn_bpf_alu(e, BPF_ADD, BPF_REG_1, BPF_REG_5);
+            syn_bpf_store(e, BPF_B, BPF_REG_1, 0, BPF_REG_4);
+            syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_5, 1);
+            syn_bpf_label_place(e, skip);
+        }
+        syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+        syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_5, 15);
+        syn_bpf_alu(e, BPF_ADD, BPF_REG_1, BPF_REG_5);
+        syn_bpf_store_immediate(e, BPF_B, BPF_REG_1, 0, octet < 3 ? '.' : 0);
+        syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_5, 1);
+    }
+}
+
+static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    const char *name = syn_builtin_at(instruction->op)->name;
+    const syn_ir_register *arguments = instruction->arguments;
+    if (strcmp(name, "execname") == 0) {
+        syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+        syn_bpf_move_immediate(e, BPF_REG_2, 16);
+        syn_bpf_call(e, BPF_FUNC_get_current_comm);
+    } else if (strcmp(name, "pid") == 0 || strcmp(name, "tid") == 0) {
+        current_id(g, instruction, BPF_FUNC_get_current_pid_tgid, name[0] == 'p');
+    } else if (strcmp(name, "uid") == 0 || strcmp(name, "gid") == 0) {
+        current_id(g, instruction, BPF_FUNC_get_current_uid_gid, name[0] == 'g');
+    } else if (strcmp(name, "ppid") == 0) {
+        task_field(g, instruction, "real_parent", "task_struct", "tgid");
+    } else if (strcmp(name, "euid") == 0 || strcmp(name, "egid") == 0) {
+        task_field(g, instruction, "cred", "cred", name[1] == 'u' ? "euid" : "egid");
+    } else if (strcmp(name, "cpu") == 0) {
+        syn_bpf_call(e, BPF_FUNC_get_smp_processor_id);
+        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+    } else if (strcmp(name, "task_current") == 0) {
+        syn_bpf_call(e, BPF_FUNC_get_current_task);
+        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+    } else if (strcmp(name, "target") == 0) {
+        syn_bpf_load_map(e, BPF_REG_1, SYN_BPF_MAP_GLOBALS_VALUE, 0, SYN_IR_RESERVED_TARGET);
+        syn_bpf_load(e, BPF_DW, BPF_REG_0, BPF_REG_1, 0);
+        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+    } else if (strcmp(name, "is_return") == 0) {
+        syn_bpf_move_immediate(e, BPF_REG_0, 0);
+        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+    } else if (strncmp(name, "gettimeofday_", 13) == 0) {
+        const char *unit = name + 13;
+        wall_clock(g, instruction, strcmp(unit, "s") == 0 ? 1000000000 : strcmp(unit, "ms") == 0 ? 1000000
+                                   : strcmp(unit, "us") == 0 ? 1000 : 1);
+    } else if (strcmp(name, "local_clock_ns") == 0 || strcmp(name, "ktime_get_ns") == 0) {
+        syn_bpf_call(e, BPF_FUNC_ktime_get_ns);
+        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+    } else if (strcmp(name, "jiffies") == 0) {
+        syn_bpf_call(e, BPF_FUNC_jiffies64);
+        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+    } else if (strcmp(name, "randint") == 0) {
+        uint32_t valid = syn_bpf_label_new(e);
+        int bound = syn_bpf_operand(g, arguments[0], BPF_REG_1);
+        syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, bound);
+        syn_bpf_jump_immediate(e, BPF_JSGT, bound, 0, valid);
+        syn_bpf_fault(g, instruction, SYN_IR_FAULT_DIVISION_BY_ZERO, -1);
+        syn_bpf_label_place(e, valid);
+        syn_bpf_call(e, BPF_FUNC_get_prandom_u32);
+        syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_TEMP);
+        syn_bpf_alu(e, BPF_MOD, BPF_REG_0, BPF_REG_1);
+        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+    } else if (strncmp(name, "kernel_string", 13) == 0 || strncmp(name, "user_string", 11) == 0) {
+        bool user = name[0] == 'u';
+        int address = syn_bpf_operand(g, arguments[0], BPF_REG_3);
+        syn_bpf_move(e, BPF_REG_3, address);
+        int limit = instruction->argument_count > 1 ? syn_bpf_operand(g, arguments[1], BPF_REG_4) : -1;
+        read_string(g, instruction, BPF_REG_3, limit, user);
+    } else if (strncmp(name, "kernel_", 7) == 0 || strncmp(name, "user_", 5) == 0) {
+        bool user = name[0] == 'u';
+        const char *type = name + (user ? 5 : 7);
+        uint32_t size = strcmp(type, "char") == 0 ? 1 : strcmp(type, "short") == 0 ? 2 : strcmp(type, "int") == 0 ? 4 : 8;
+        int address = syn_bpf_operand(g, arguments[0], BPF_REG_3);
+        read_memory(g, instruction, address, 0, size, size < 8, user);
+    } else if (strcmp(name, "strlen") == 0) {
+        string_length(g, arguments[0]);
+        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+    } else if (strcmp(name, "substr") == 0) {
+        substring(g, instruction);
+    } else if (strcmp(name, "stringat") == 0 || strcmp(name, "isdigit") == 0) {
+        string_byte(g, instruction, name[0] == 'i');
+    } else if (strcmp(name, "ip_ntop") == 0) {
+        ip_to_text(g, instruction);
+    } else {
+        syn_bpf_unsupported(g, instruction, name);
+    }
+}
+
+bool syn_bpf_is_call(syn_ir_opcode opcode)
+{
+    switch (opcode) {
+    case SYN_IR_BUILTIN:
+    case SYN_IR_CONTEXT_LOAD:
+    case SYN_IR_CONTEXT_ADDRESS:
+    case SYN_IR_CONTEXT_DATA_LOC:
+    case SYN_IR_KERNEL_READ:
+    case SYN_IR_KERNEL_STRING:
+    case SYN_IR_PRINT:
+    case SYN_IR_EXIT:
+    case SYN_IR_ERROR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void syn_bpf_generate_call(syn_bpf_generator *g, const syn_ir_instruction *instruction)
+{
+    switch (instruction->opcode) {
+    case SYN_IR_BUILTIN: builtin(g, instruction); return;
+    case SYN_IR_CONTEXT_LOAD:
+    case SYN_IR_CONTEXT_ADDRESS:
+    case SYN_IR_CONTEXT_DATA_LOC:
+        context_access(g, instruction);
+        return;
+    case SYN_IR_KERNEL_READ: {
+        int address = syn_bpf_operand(g, instruction->a, BPF_REG_3);
+        read_memory(g, instruction, address, instruction->immediate, instruction->size, instruction->is_signed,
+                    (instruction->flags & SYN_IR_READ_USER) != 0);
+        return;
+    }
+    case SYN_IR_KERNEL_STRING: {
+        int address = syn_bpf_operand(g, instruction->a, BPF_REG_3);
+        read_string(g, instruction, address, -1, (instruction->flags & SYN_IR_READ_USER) != 0);
+        return;
+    }
+    case SYN_IR_PRINT: print(g, instruction); return;
+    case SYN_IR_EXIT: request_exit(g); return;
+    case SYN_IR_ERROR: syn_bpf_fault(g, instruction, SYN_IR_FAULT_NONE, -1); return;
+    default: return;
+    }
+}

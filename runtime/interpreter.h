@@ -1,0 +1,45 @@
+/* The interpreter of the IR: runs begin, end, error and timer probes (and
+ * REPL input) in syn's own process, against the same maps the kernel probes
+ * use. */
+#ifndef SYN_RUNTIME_INTERPRETER_H
+#define SYN_RUNTIME_INTERPRETER_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "compiler/ir.h"
+#include "lang/diagnostics.h"
+#include "runtime/maps.h"
+
+typedef struct syn_interpreter_host {
+    void (*output)(void *context, const char *text, size_t length);
+    void (*warning)(void *context, const char *text, size_t length);
+    void (*exit)(void *context);          /* exit() was called */
+    void *context;
+    volatile sig_atomic_t *interrupted;   /* polled: set to stop a runaway loop */
+    int64_t target_pid;
+} syn_interpreter_host;
+
+typedef struct syn_interpreter syn_interpreter;
+
+syn_interpreter *syn_interpreter_new(const syn_ir_program *program, syn_maps *maps,
+                                     const syn_interpreter_host *host, syn_diagnostics *diagnostics);
+void syn_interpreter_free(syn_interpreter *interpreter);
+
+/* Runs a probe's function to its end.  False when it raised an error that
+ * no try caught (reported, with the script location). */
+bool syn_interpreter_run(syn_interpreter *interpreter, const syn_ir_probe *probe);
+
+/* The userspace builtins (runtime/userspace_builtins.c).  `arguments` are
+ * the call's values; a string result goes to `string_result` (max_length
+ * bytes with its NUL).  False with a message in `fault` on a runtime error. */
+typedef struct syn_builtin_value {
+    int64_t number;
+    const char *string;
+} syn_builtin_value;
+
+bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments, unsigned count,
+                           const syn_interpreter_host *host, int64_t *number_result, char *string_result,
+                           size_t max_length, char *fault, size_t fault_size);
+
+#endif

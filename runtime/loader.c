@@ -1,0 +1,185 @@
+#include "runtime/loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/memory.h"
+
+enum { SYN_VERIFIER_LOG_BYTES = 16 * 1024 * 1024 };
+
+static int map_fd(const syn_maps *maps, const syn_loaded_program *loaded, const syn_bpf_relocation *relocation)
+{
+    switch (relocation->map) {
+    case SYN_BPF_MAP_GLOBAL: return maps->fds[relocation->global];
+    case SYN_BPF_MAP_GLOBALS_VALUE: return maps->globals_fd;
+    case SYN_BPF_MAP_EVENTS: return maps->events_fd;
+    case SYN_BPF_MAP_LOST: return maps->lost_fd;
+    case SYN_BPF_MAP_SCRATCH: return loaded->scratch_fd;
+    }
+    return -1;
+}
+
+/* The verifier's log ends with the reason, just before a "processed N
+ * insns" line; the instruction it was looking at is the last "N: " line. */
+static void explain_rejection(const char *log, char *reason, size_t reason_size, long *instruction)
+{
+    *instruction = -1;
+    reason[0] = '\0';
+    const char *line = log;
+    char previous[512] = "";
+    while (line && *line) {
+        const char *end = strchr(line, '\n');
+        size_t length = end ? (size_t)(end - line) : strlen(line);
+        if (isdigit((unsigned char)line[0])) {
+            char *after;
+            long index = strtol(line, &after, 10);
+            if (*after == ':')
+                *instruction = index;
+        }
+        if (strncmp(line, "processed ", 10) == 0 && previous[0]) {
+            snprintf(reason, reason_size, "%s", previous);
+        } else if (length) {
+            snprintf(previous, sizeof(previous), "%.*s", (int)(length < 511 ? length : 511), line);
+        }
+        line = end ? end + 1 : NULL;
+    }
+    if (!reason[0])
+        snprintf(reason, reason_size, "%s", previous);
+}
+
+static syn_status report_rejection(const syn_bpf_program *program, int error, const char *log,
+                                   syn_diagnostics *diagnostics)
+{
+    if (error == EPERM || error == EACCES) {
+        syn_error(diagnostics, NULL,
+                  "loading BPF programs needs CAP_BPF and CAP_PERFMON (run syn as root): %s", strerror(error));
+        return SYN_ERROR_PERMISSION;
+    }
+    char reason[512];
+    long instruction;
+    explain_rejection(log ? log : "", reason, sizeof(reason), &instruction);
+    const syn_location *location = NULL;
+    if (instruction >= 0 && (uint32_t)instruction < program->instruction_count) {
+        /* Entry code has no script place; the nearest later one stands in. */
+        for (uint32_t i = (uint32_t)instruction; i < program->instruction_count && !location; i++) {
+            if (program->locations[i].source)
+                location = &program->locations[i];
+        }
+    }
+    syn_error(diagnostics, location,
+              "the kernel's BPF verifier rejected %s%s%s (%s); syn -v shows its log",
+              program->probe->point, reason[0] ? ": " : "", reason, strerror(error));
+    return SYN_ERROR_VERIFIER;
+}
+
+static bool create_scratch(syn_loaded_program *loaded, const syn_maps *maps, syn_diagnostics *diagnostics)
+{
+    uint32_t size = (loaded->program->scratch_size + 7) & ~7u;
+    if (size < 8)
+        size = 8;
+    loaded->scratch_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "syn_scratch", 4, size, (uint32_t)maps->cpu_count, NULL);
+    if (loaded->scratch_fd < 0) {
+        syn_error(diagnostics, NULL, "creating %u bytes of scratch memory per CPU for %s failed: %s", size,
+                  loaded->program->probe->point, strerror(-loaded->scratch_fd));
+        return false;
+    }
+    return true;
+}
+
+static syn_status load_one(syn_loaded_program *loaded, const syn_maps *maps, syn_diagnostics *diagnostics,
+                           syn_buffer *verifier_log)
+{
+    const syn_bpf_program *program = loaded->program;
+    if (!create_scratch(loaded, maps, diagnostics))
+        return SYN_ERROR_ATTACH;
+    struct bpf_insn *instructions = syn_malloc(program->instruction_count * sizeof(*instructions));
+    memcpy(instructions, program->instructions, program->instruction_count * sizeof(*instructions));
+    for (uint32_t r = 0; r < program->relocation_count; r++) {
+        const syn_bpf_relocation *relocation = &program->relocations[r];
+        instructions[relocation->instruction].imm = map_fd(maps, loaded, relocation);
+    }
+    LIBBPF_OPTS(bpf_prog_load_opts, options, .expected_attach_type = program->expected_attach_type,
+                .attach_btf_id = program->attach_btf_id);
+    loaded->fd = bpf_prog_load(program->type, program->name, "GPL", instructions, program->instruction_count,
+                               &options);
+    int error = loaded->fd < 0 ? errno : 0;
+    char *log = NULL;
+    if (loaded->fd < 0 || verifier_log) {
+        /* Again with the verifier's log, which is only worth its cost now. */
+        log = syn_calloc(1, SYN_VERIFIER_LOG_BYTES);
+        LIBBPF_OPTS(bpf_prog_load_opts, logged, .expected_attach_type = program->expected_attach_type,
+                    .attach_btf_id = program->attach_btf_id, .log_buf = log, .log_size = SYN_VERIFIER_LOG_BYTES,
+                    .log_level = verifier_log ? 2 : 1);
+        int fd = bpf_prog_load(program->type, program->name, "GPL", instructions, program->instruction_count,
+                               &logged);
+        if (loaded->fd < 0 && fd >= 0) {
+            loaded->fd = fd;
+            error = 0;
+        } else if (fd >= 0) {
+            close(fd);
+        }
+        if (verifier_log) {
+            syn_buffer_printf(verifier_log, "; verifier log for %s\n", program->probe->point);
+            syn_buffer_append_string(verifier_log, log);
+        }
+    }
+    free(instructions);
+    syn_status status = SYN_OK;
+    if (loaded->fd < 0)
+        status = report_rejection(program, error, log, diagnostics);
+    free(log);
+    return status;
+}
+
+syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
+                           syn_diagnostics *diagnostics, syn_buffer *verifier_log)
+{
+    memset(loader, 0, sizeof(*loader));
+    loader->programs = syn_calloc(object->program_count + 1, sizeof(*loader->programs));
+    for (uint32_t p = 0; p < object->program_count; p++) {
+        syn_loaded_program *loaded = &loader->programs[loader->count++];
+        loaded->program = &object->programs[p];
+        loaded->fd = loaded->scratch_fd = -1;
+        syn_status status = load_one(loaded, maps, diagnostics, verifier_log);
+        if (status != SYN_OK)
+            return status;
+    }
+    return SYN_OK;
+}
+
+syn_status syn_loader_attach(syn_loader *loader, syn_kernel *kernel, syn_diagnostics *diagnostics)
+{
+    for (uint32_t p = 0; p < loader->count; p++) {
+        syn_loaded_program *loaded = &loader->programs[p];
+        const syn_point *point = loaded->program->probe->derived->resolved;
+        const syn_probe_family *family = point->family;
+        char error[512];
+        if (!family || !family->attach ||
+            !family->attach(kernel, point, loaded->fd, &loaded->attachment, error, sizeof(error))) {
+            syn_error(diagnostics, &loaded->program->probe->derived->point->location, "cannot attach %s: %s",
+                      point->name, family && family->attach ? error : "its family cannot attach programs");
+            return SYN_ERROR_ATTACH;
+        }
+    }
+    return SYN_OK;
+}
+
+void syn_loader_release(syn_loader *loader)
+{
+    for (uint32_t p = 0; p < loader->count; p++) {
+        syn_loaded_program *loaded = &loader->programs[p];
+        syn_attachment_release(&loaded->attachment);
+        if (loaded->fd >= 0)
+            close(loaded->fd);
+        if (loaded->scratch_fd >= 0)
+            close(loaded->scratch_fd);
+    }
+    free(loader->programs);
+    memset(loader, 0, sizeof(*loader));
+}

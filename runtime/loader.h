@@ -1,0 +1,35 @@
+/* Loading generated programs into the kernel: per-program scratch maps,
+ * map descriptors patched into the instructions, the verifier's verdict
+ * traced back to the script line it is about, and attachment through each
+ * probe's family. */
+#ifndef SYN_RUNTIME_LOADER_H
+#define SYN_RUNTIME_LOADER_H
+
+#include "compiler/bpf_program.h"
+#include "compiler/symbols.h"
+#include "runtime/maps.h"
+#include "runtime/probes/family.h"
+#include "syn/syn.h"
+#include "util/buffer.h"
+
+typedef struct syn_loaded_program {
+    const syn_bpf_program *program;
+    int fd;
+    int scratch_fd;
+    syn_attachment attachment;
+} syn_loaded_program;
+
+typedef struct syn_loader {
+    syn_loaded_program *programs;
+    uint32_t count;
+} syn_loader;
+
+/* Loads every program of `object`; a rejection is reported at the script
+ * location of the instruction the verifier refused, and the verifier's own
+ * log goes to `verifier_log` when it is not NULL. */
+syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
+                           syn_diagnostics *diagnostics, syn_buffer *verifier_log);
+syn_status syn_loader_attach(syn_loader *loader, syn_kernel *kernel, syn_diagnostics *diagnostics);
+void syn_loader_release(syn_loader *loader);
+
+#endif

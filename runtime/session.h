@@ -1,0 +1,43 @@
+/* A running script: its maps, its loaded and attached kernel programs, the
+ * interpreter for its userspace probes, its timers and the ring buffer its
+ * kernel probes write to, all served from one epoll descriptor. */
+#ifndef SYN_RUNTIME_SESSION_H
+#define SYN_RUNTIME_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler/bpf_program.h"
+#include "runtime/interpreter.h"
+#include "runtime/loader.h"
+#include "runtime/maps.h"
+
+struct ring_buffer;
+
+typedef struct syn_timer {
+    const syn_ir_probe *probe;
+    int fd;
+    uint64_t interval_ns;
+    uint64_t randomize_ns;
+} syn_timer;
+
+typedef struct syn_session {
+    const syn_ir_program *program;
+    syn_maps maps;
+    syn_bpf_object object;
+    syn_loader loader;
+    syn_interpreter *interpreter;
+    struct ring_buffer *ring;
+    int epoll_fd;
+    int stop_fd;
+    syn_timer *timers;
+    uint32_t timer_count;
+    bool finished;               /* exit(), an error or a stop request */
+    bool failed;                 /* a runtime error ended it */
+    bool fault_reported;
+    volatile sig_atomic_t interrupted;
+    int64_t target_pid;
+} syn_session;
+
+#endif
