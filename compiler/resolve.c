@@ -154,7 +154,19 @@ static void resolve_symbol(resolver *r, syn_expr *expr)
         set_arity(r, symbol, 0, &expr->location);
 }
 
-/* A name used as an array or statistic must be a global. */
+/* An array or statistic used without a declaration is a global of the
+ * whole program, as `stap -e 'probe ... { n[execname()]++ }'` expects. */
+static syn_symbol *implicit_global(resolver *r, syn_expr *expr)
+{
+    syn_checker *checker = r->checker;
+    syn_symbol *symbol = syn_new_symbol(checker, expr->symbol.name, SYN_SYMBOL_GLOBAL, &expr->location);
+    symbol->next_with_name = syn_map_get(&checker->globals, symbol->name);
+    syn_map_put(&checker->globals, symbol->name, symbol);
+    syn_symbol_list_append(checker->arena, &checker->result->globals, symbol);
+    return symbol;
+}
+
+/* A name used as an array or statistic is a global. */
 static syn_symbol *resolve_global_name(resolver *r, syn_expr *expr, int arity, bool statistic)
 {
     const char *name = expr->symbol.name;
@@ -162,13 +174,16 @@ static syn_symbol *resolve_global_name(resolver *r, syn_expr *expr, int arity, b
     if (!find_parameter(r->scope, name))
         symbol = syn_find_global(r->checker, name, r->scope->file);
     if (!symbol) {
-        if (statistic && arity == 0)
-            syn_error(diagnostics_of(r), &expr->location,
-                      "stat locals not supported, missing global declaration? ('%s')", name);
-        else
-            syn_error(diagnostics_of(r), &expr->location,
-                      "unresolved arity-%d global array %s, missing global declaration?", arity, name);
-        return NULL;
+        if (find_local(r->scope, name) || r->in_condition) {
+            if (statistic && arity == 0)
+                syn_error(diagnostics_of(r), &expr->location,
+                          "stat locals not supported, missing global declaration? ('%s')", name);
+            else
+                syn_error(diagnostics_of(r), &expr->location,
+                          "unresolved arity-%d global array %s, missing global declaration?", arity, name);
+            return NULL;
+        }
+        symbol = implicit_global(r, expr);
     }
     expr->symbol.symbol = symbol;
     symbol->referenced = true;

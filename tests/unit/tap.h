@@ -24,7 +24,7 @@ static int tap_failure_count;
 
 /* Prints a test name: '#' would start a TAP directive and a newline would end
  * the line, so both are escaped. */
-static TAP_UNUSED void tap_print_name(const char *format, va_list args)
+static TAP_UNUSED TAP_PRINTF(1, 0) void tap_print_name(const char *format, va_list args)
 {
     char name[512];
     vsnprintf(name, sizeof(name), format, args);
@@ -38,7 +38,7 @@ static TAP_UNUSED void tap_print_name(const char *format, va_list args)
     }
 }
 
-static TAP_UNUSED void tap_vreport(int passed, const char *format, va_list args)
+static TAP_UNUSED TAP_PRINTF(2, 0) void tap_vreport(int passed, const char *format, va_list args)
 {
     tap_test_count++;
     if (!passed)
