@@ -89,8 +89,11 @@ bool syn_format_parse(const char *text, size_t length, syn_format *format, char 
             i++;
         syn_format_conversion conversion = i < length ? conversion_of(text[i]) : SYN_FORMAT_TEXT;
         if (conversion == SYN_FORMAT_TEXT) {
-            if (i < length)
+            if (i < length && text[i] > 0x20 && text[i] < 0x7f)
                 snprintf(error, error_size, "invalid conversion '%%%c' in format string", text[i]);
+            else if (i < length)
+                snprintf(error, error_size, "invalid conversion (byte 0x%02x) after '%%' in format string",
+                         (unsigned char)text[i]);
             else
                 snprintf(error, error_size, "format string ends in the middle of a '%%' directive");
             syn_format_release(format);

@@ -404,9 +404,13 @@ static syn_type infer_kind(inferrer *in, syn_expr *expr)
         infer_as(in, expr->binary.right, SYN_TYPE_LONG);
         return SYN_TYPE_LONG;
     case SYN_EXPR_ASSIGN: return infer_assign(in, expr);
-    case SYN_EXPR_TERNARY:
+    case SYN_EXPR_TERNARY: {
         infer_as(in, expr->ternary.condition, SYN_TYPE_LONG);
+        int value = syn_static_condition(expr->ternary.condition);
+        if (value >= 0)
+            return infer_expr(in, value ? expr->ternary.then_value : expr->ternary.else_value);
         return unify_sides(in, expr->ternary.then_value, expr->ternary.else_value, &expr->location);
+    }
     case SYN_EXPR_IN: {
         syn_symbol *array = expr->in.array->symbol.symbol;
         for (unsigned i = 0; i < expr->in.keys.count; i++)
@@ -504,12 +508,15 @@ static void infer_stmt(inferrer *in, syn_stmt *stmt)
     case SYN_STMT_DELETE:
         infer_expr(in, stmt->expr);
         break;
-    case SYN_STMT_IF:
+    case SYN_STMT_IF: {
         infer_as(in, stmt->if_.condition, SYN_TYPE_LONG);
-        infer_stmt(in, stmt->if_.then_branch);
-        if (stmt->if_.else_branch)
+        int value = syn_static_condition(stmt->if_.condition);
+        if (value != 0)
+            infer_stmt(in, stmt->if_.then_branch);
+        if (stmt->if_.else_branch && value != 1)
             infer_stmt(in, stmt->if_.else_branch);
         break;
+    }
     case SYN_STMT_WHILE:
         infer_as(in, stmt->while_.condition, SYN_TYPE_LONG);
         infer_stmt(in, stmt->while_.body);

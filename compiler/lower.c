@@ -168,6 +168,13 @@ static void start_block(syn_function_lowering *f, uint32_t block)
 
 static void lower_if(syn_function_lowering *f, const syn_stmt *stmt)
 {
+    int value = syn_static_condition(stmt->if_.condition);
+    if (value >= 0) {
+        const syn_stmt *live = value ? stmt->if_.then_branch : stmt->if_.else_branch;
+        if (live)
+            syn_lower_statement(f, live);
+        return;
+    }
     uint32_t then_block = syn_ir_block_new(f->function);
     uint32_t else_block = stmt->if_.else_branch ? syn_ir_block_new(f->function) : 0;
     uint32_t end_block = syn_ir_block_new(f->function);

@@ -494,8 +494,12 @@ static syn_ir_register lower_value(syn_function_lowering *f, const syn_expr *exp
         return lower_increment(f, expr, value_used);
     case SYN_EXPR_BINARY:
         return lower_binary(f, expr);
-    case SYN_EXPR_LOGICAL:
     case SYN_EXPR_TERNARY:
+        if (syn_static_condition(expr->ternary.condition) >= 0)
+            return syn_lower_expr(f, syn_static_condition(expr->ternary.condition) ? expr->ternary.then_value
+                                                                                  : expr->ternary.else_value);
+        return lower_choice(f, expr);
+    case SYN_EXPR_LOGICAL:
         return lower_choice(f, expr);
     case SYN_EXPR_ASSIGN:
         return lower_assign(f, expr, value_used);

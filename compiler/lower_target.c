@@ -414,7 +414,8 @@ syn_ir_register syn_lower_target(syn_function_lowering *f, const syn_expr *expr)
     switch (expr->kind) {
     case SYN_EXPR_DEFINED: {
         syn_ir_instruction *value = syn_lower_emit(f, SYN_IR_CONSTANT, &expr->location);
-        value->immediate = is_defined(f, expr->wrap.operand);
+        value->immediate = expr->decided ? expr->defined && is_defined(f, expr->wrap.operand)
+                                         : is_defined(f, expr->wrap.operand);
         value->dest = syn_lower_register(f, SYN_IR_LONG);
         return value->dest;
     }

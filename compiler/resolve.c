@@ -14,9 +14,61 @@ typedef struct resolver {
     unsigned iterated_count;
     unsigned iterated_capacity;
     bool in_condition;         /* a probe point's if (condition) */
+    unsigned in_defined;       /* inside @defined: a missing target variable is no error */
 } resolver;
 
 static void resolve_expr(resolver *r, syn_expr *expr);
+
+int syn_static_condition(const syn_expr *condition)
+{
+    switch (condition->kind) {
+    case SYN_EXPR_DEFINED:
+        return condition->decided ? condition->defined : -1;
+    case SYN_EXPR_UNARY: {
+        if (condition->unary.op != SYN_OP_NOT)
+            return -1;
+        int value = syn_static_condition(condition->unary.operand);
+        return value < 0 ? -1 : !value;
+    }
+    case SYN_EXPR_LOGICAL: {
+        int left = syn_static_condition(condition->binary.left);
+        int right = syn_static_condition(condition->binary.right);
+        if (condition->binary.op == SYN_OP_LOGICAL_AND)
+            return left == 0 || right == 0 ? 0 : (left == 1 && right == 1 ? 1 : -1);
+        return left == 1 || right == 1 ? 1 : (left == 0 && right == 0 ? 0 : -1);
+    }
+    default:
+        return -1;
+    }
+}
+
+/* Whether a target expression names something the probe point has, as far
+ * as the point alone tells (struct members are checked when compiling). */
+static int target_defined(const resolver *r, const syn_expr *expr)
+{
+    const syn_point *point = r->scope->probe ? r->scope->probe->resolved : NULL;
+    switch (expr->kind) {
+    case SYN_EXPR_TARGET:
+        if (r->scope->function || !point)
+            return r->scope->function ? 0 : -1;
+        if (!syn_point_in_kernel(point))
+            return 0;
+        return expr->target.context || syn_point_variable(point, expr->target.name) ? 1 : 0;
+    case SYN_EXPR_MEMBER: return target_defined(r, expr->member.base);
+    case SYN_EXPR_INDEX:
+        return expr->index.base->kind == SYN_EXPR_SYMBOL ? -1 : target_defined(r, expr->index.base);
+    case SYN_EXPR_PRETTY: return target_defined(r, expr->pretty.operand);
+    case SYN_EXPR_UNARY: return target_defined(r, expr->unary.operand);
+    default: return -1;
+    }
+}
+
+static void decide_defined(resolver *r, syn_expr *expr, const syn_expr *operand)
+{
+    int value = target_defined(r, operand);
+    expr->decided = value >= 0;
+    expr->defined = value == 1;
+}
 static void resolve_stmt(resolver *r, syn_stmt *stmt);
 
 static syn_diagnostics *diagnostics_of(resolver *r)
@@ -418,12 +470,13 @@ static void resolve_target(resolver *r, syn_expr *expr)
 {
     const char *sigil = expr->target.context ? "$$" : "$";
     if (r->scope->function) {
-        syn_error(diagnostics_of(r), &expr->location, "target variable '%s%s' can only be used in a probe handler",
-                  sigil, expr->target.name);
+        if (!r->in_defined)
+            syn_error(diagnostics_of(r), &expr->location,
+                      "target variable '%s%s' can only be used in a probe handler", sigil, expr->target.name);
         return;
     }
     const syn_point *point = r->scope->probe->resolved;
-    if (!point)
+    if (!point || r->in_defined)
         return;
     if (!syn_point_in_kernel(point)) {
         syn_error(diagnostics_of(r), &expr->location, "%s has no target variables ('%s%s')", point->name, sigil,
@@ -481,11 +534,15 @@ static void resolve_expr(resolver *r, syn_expr *expr)
         resolve_expr(r, expr->binary.right);
         resolve_assigned(r, expr->binary.left, expr->binary.op == SYN_OP_AGGREGATE);
         break;
-    case SYN_EXPR_TERNARY:
+    case SYN_EXPR_TERNARY: {
         resolve_expr(r, expr->ternary.condition);
-        resolve_expr(r, expr->ternary.then_value);
-        resolve_expr(r, expr->ternary.else_value);
+        int value = syn_static_condition(expr->ternary.condition);
+        if (value != 0)
+            resolve_expr(r, expr->ternary.then_value);
+        if (value != 1)
+            resolve_expr(r, expr->ternary.else_value);
         break;
+    }
     case SYN_EXPR_IN:
         resolve_keys(r, &expr->in.keys);
         resolve_global_name(r, expr->in.array, (int)expr->in.keys.count, false);
@@ -497,11 +554,18 @@ static void resolve_expr(resolver *r, syn_expr *expr)
         resolve_expr(r, expr->cast.operand);
         break;
     case SYN_EXPR_DEFINED:
+        r->in_defined++;
+        resolve_expr(r, expr->wrap.operand);
+        r->in_defined--;
+        decide_defined(r, expr, expr->wrap.operand);
+        break;
     case SYN_EXPR_ENTRY:
         resolve_expr(r, expr->wrap.operand);
         break;
     case SYN_EXPR_CHOOSE_DEFINED:
+        r->in_defined++;
         resolve_expr(r, expr->choose.first);
+        r->in_defined--;
         resolve_expr(r, expr->choose.second);
         break;
     case SYN_EXPR_PRETTY:
@@ -654,12 +718,15 @@ static void resolve_stmt(resolver *r, syn_stmt *stmt)
         break;
     case SYN_STMT_NULL:
         break;
-    case SYN_STMT_IF:
+    case SYN_STMT_IF: {
         resolve_expr(r, stmt->if_.condition);
-        resolve_stmt(r, stmt->if_.then_branch);
-        if (stmt->if_.else_branch)
+        int value = syn_static_condition(stmt->if_.condition);
+        if (value != 0)
+            resolve_stmt(r, stmt->if_.then_branch);
+        if (stmt->if_.else_branch && value != 1)
             resolve_stmt(r, stmt->if_.else_branch);
         break;
+    }
     case SYN_STMT_WHILE:
         resolve_expr(r, stmt->while_.condition);
         resolve_loop_body(r, stmt->while_.body);

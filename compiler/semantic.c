@@ -114,9 +114,16 @@ static void apply_initializers(syn_checker *checker)
         errno = 0;
         (void)strtoll(setting->value, &end, 0);
         bool number = *setting->value && !*end && errno == 0;
+        syn_type type = number ? SYN_TYPE_LONG : SYN_TYPE_STRING;
+        if (symbol->type != SYN_TYPE_UNKNOWN && symbol->type != type) {
+            syn_error(checker->diagnostics, &symbol->location, "-G %s=%s gives a %s to '%s', which is a %s",
+                      setting->name, setting->value, syn_type_name(type), setting->name,
+                      syn_type_name(symbol->type));
+            continue;
+        }
         symbol->initial_value = syn_arena_strdup(checker->arena, setting->value);
         symbol->assigned = true;
-        syn_unify_symbol(checker, symbol, number ? SYN_TYPE_LONG : SYN_TYPE_STRING, &symbol->location);
+        syn_unify_symbol(checker, symbol, type, &symbol->location);
     }
 }
 
@@ -157,6 +164,9 @@ static void check_symbol(syn_checker *checker, const syn_symbol *symbol)
 {
     if (!symbol->referenced && symbol->kind != SYN_SYMBOL_PARAMETER)
         return;
+    if (symbol->global && symbol->global->wrap && symbol->arity == 0)
+        syn_error(checker->diagnostics, &symbol->location, "wrapping not supported for scalars ('%s')",
+                  symbol->name);
     if (symbol->kind == SYN_SYMBOL_LOCAL && !symbol->assigned)
         syn_warning(checker->diagnostics, &symbol->location, "never-assigned local variable '%s'", symbol->name);
     if (symbol->kind == SYN_SYMBOL_GLOBAL && !symbol->assigned)

@@ -73,4 +73,10 @@ typedef struct syn_derived_probe {
     const syn_file *file;
 } syn_derived_probe;
 
+/* The value of a condition made of @defined(...) settled by the semantic
+ * pass, with !, && and ||: 0 or 1, or -1 when it is known only at run time.
+ * The branch it rules out is neither checked nor compiled, so that
+ * `@defined($x) ? $x : 0` works where $x does not exist. */
+int syn_static_condition(const syn_expr *condition);
+
 #endif

@@ -108,6 +108,8 @@ struct syn_expr {
     syn_location location;
     unsigned depth;          /* nesting below this node, bounded by the parser */
     syn_type type;           /* inferred by the semantic pass */
+    bool decided;            /* @defined(...) settled by the semantic pass ... */
+    bool defined;            /* ... to this */
     union {
         int64_t number;
         syn_text string;

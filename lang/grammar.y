@@ -13,7 +13,7 @@
  * continue the expression or start the next statement, and `return` before
  * an expression) is resolved by shifting, which is what SystemTap's
  * recursive-descent parser does. */
-%expect 40
+%expect 36
 %param {syn_parser *parser}
 
 %code requires {
@@ -445,7 +445,10 @@ foreach_array:
   ;
 
 foreach_tail_sort:
-    opt_aggregate opt_sort       { $$ = $2; $$.aggregate = (syn_stat_op)$1; }
+    opt_aggregate opt_sort
+        { $$ = $2; $$.aggregate = (syn_stat_op)$1;
+          /* An empty aggregate has no place of its own; point at the sign. */
+          if (!$1) @$ = @2; }
   ;
 
 opt_aggregate:
@@ -611,18 +614,19 @@ unary:
   | '&' unary                    { $$ = parser_unary(parser, SYN_EXPR_UNARY, SYN_OP_ADDRESS_OF, $2, &@$); }
   ;
 
-/* crement -> ('++' | '--') postfix | postfix */
+/* crement -> ('++' | '--') postfix | postfix ['++' | '--']
+ * One increment at most, as in SystemTap: `a++` newline `--b` is two statements. */
 crement:
     postfix                      { $$ = $1; }
+  | postfix INCREMENT            { $$ = parser_unary(parser, SYN_EXPR_POSTFIX, SYN_OP_INCREMENT, $1, &@$); }
+  | postfix DECREMENT            { $$ = parser_unary(parser, SYN_EXPR_POSTFIX, SYN_OP_DECREMENT, $1, &@$); }
   | INCREMENT postfix            { $$ = parser_unary(parser, SYN_EXPR_PREFIX, SYN_OP_INCREMENT, $2, &@$); }
   | DECREMENT postfix            { $$ = parser_unary(parser, SYN_EXPR_PREFIX, SYN_OP_DECREMENT, $2, &@$); }
   ;
 
-/* postfix -> primary ('++' | '--' | '[' keys ']' | '->' field | '$' | '$$')* */
+/* postfix -> primary ('[' keys ']' | '->' field | '$' | '$$')* */
 postfix:
     primary                      { $$ = $1; }
-  | postfix INCREMENT            { $$ = parser_unary(parser, SYN_EXPR_POSTFIX, SYN_OP_INCREMENT, $1, &@$); }
-  | postfix DECREMENT            { $$ = parser_unary(parser, SYN_EXPR_POSTFIX, SYN_OP_DECREMENT, $1, &@$); }
   | postfix '[' index_keys ']'   { $$ = parser_index(parser, $1, &$3, &@$); }
   | postfix ARROW IDENTIFIER     { $$ = parser_member(parser, $1, $3, &@$); }
   | postfix DOLLAR               { $$ = parser_pretty(parser, $1, false, &@$); }

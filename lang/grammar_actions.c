@@ -198,11 +198,8 @@ void parser_add_global(syn_parser *parser, syn_text name, const syn_location *lo
     global->size = shape.size;
     global->wrap = shape.wrap;
     global->initializer = initializer;
-    if (initializer && shape.is_array)
+    if (initializer && (shape.is_array || shape.wrap))
         syn_error(parser->diagnostics, &initializer->location, "only scalar globals can be initialized");
-    if (shape.wrap && !shape.is_array)
-        syn_error(parser->diagnostics, location,
-                  "wrapping ('%%') applies to arrays; declare '%s%%[]' or drop the '%%'", name.data);
     add_item(parser, (syn_item){.kind = SYN_ITEM_GLOBAL, .global = global});
 }
 

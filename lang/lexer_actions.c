@@ -97,7 +97,8 @@ int syn_lexer_argument(syn_lexer *lexer, syn_token *token, int kind, const char 
 {
     errno = 0;
     unsigned long value = strtoul(digits, NULL, 10);
-    if (errno == ERANGE || value == 0 || value > 100000) {
+    /* $0 is simply out of range, which the preprocessor reports. */
+    if (errno == ERANGE || value > 100000) {
         syn_lexer_error(lexer, &lexer->current, "invalid script argument index '%s'", digits);
         value = 0;
     }

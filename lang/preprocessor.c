@@ -7,8 +7,9 @@
 #include "util/buffer.h"
 #include "util/memory.h"
 
-/* A macro that keeps expanding into itself would never end. */
-enum { SYN_MAX_MACRO_DEPTH = 64 };
+/* A macro that keeps expanding into itself would never end, and one that
+ * doubles at each level would exhaust memory long before. */
+enum { SYN_MAX_MACRO_DEPTH = 64, SYN_MAX_EXPANDED_TOKENS = 1000000 };
 
 typedef struct token_array {
     syn_token *items;
@@ -52,6 +53,8 @@ struct syn_preprocessor {
     unsigned conditional_capacity;
     macro *macros;
     bool incomplete;
+    uint64_t expanded_tokens;
+    bool expansion_limit_reported;
 };
 
 static const struct {
@@ -170,11 +173,28 @@ static bool argument_in_range(syn_preprocessor *preprocessor, const syn_token *t
 }
 
 /* $N stands for the argument's text as script source, as in SystemTap. */
+/* After an error, a harmless token stands in for the argument so that the
+ * parser does not report a second error about the same place. */
+static void push_placeholder(syn_preprocessor *preprocessor, const syn_token *token, int kind, unsigned depth)
+{
+    token_array tokens = {0};
+    syn_token placeholder = *token;
+    placeholder.kind = kind;
+    if (kind == STRING)
+        placeholder.value.text = (syn_text){.data = syn_arena_strdup(preprocessor->arena, ""), .length = 0};
+    else
+        placeholder.value.number = 0;
+    token_array_append(&tokens, &placeholder);
+    push_tokens(preprocessor, &tokens, depth);
+}
+
 static void substitute_argument_source(syn_preprocessor *preprocessor, const syn_token *token,
                                        unsigned depth)
 {
-    if (!argument_in_range(preprocessor, token))
+    if (!argument_in_range(preprocessor, token)) {
+        push_placeholder(preprocessor, token, NUMBER, depth);
         return;
+    }
     const char *text = preprocessor->environment->arguments[token->value.number - 1];
     char name[32];
     snprintf(name, sizeof(name), "argument $%lld", (long long)token->value.number);
@@ -184,9 +204,25 @@ static void substitute_argument_source(syn_preprocessor *preprocessor, const syn
     token_array tokens = {0};
     if (syn_lexer_open(&lexer) == 0) {
         syn_token part;
+        bool nested_reported = false;
         while (syn_lexer_scan(&lexer, &part) != END_OF_INPUT && part.kind != END_OF_INPUT_IN_TOKEN) {
             part.location = token->location;
+            /* An argument that names arguments would substitute forever. */
+            if (part.kind == ARGUMENT_NUMBER || part.kind == ARGUMENT_STRING) {
+                if (!nested_reported)
+                    syn_error(preprocessor->diagnostics, &token->location,
+                              "invalid nested substitution of command line arguments");
+                nested_reported = true;
+                continue;
+            }
             token_array_append(&tokens, &part);
+        }
+        if (nested_reported) {
+            tokens.count = 0;
+            syn_token placeholder = *token;
+            placeholder.kind = NUMBER;
+            placeholder.value.number = 0;
+            token_array_append(&tokens, &placeholder);
         }
     }
     syn_lexer_release(&lexer);
@@ -207,8 +243,11 @@ static bool substitute_argument_literal(syn_preprocessor *preprocessor, syn_toke
     int count = preprocessor->environment->argument_count;
     switch (token->kind) {
     case ARGUMENT_STRING:
-        if (!argument_in_range(preprocessor, token))
-            return false;
+        if (!argument_in_range(preprocessor, token)) {
+            token->kind = STRING;
+            token->value.text = arena_text(preprocessor->arena, "");
+            return true;
+        }
         token->kind = STRING;
         token->value.text =
             arena_text(preprocessor->arena, preprocessor->environment->arguments[token->value.number - 1]);
@@ -277,7 +316,7 @@ static void push_conditional(syn_preprocessor *preprocessor, const syn_location 
 }
 
 /* Reads the condition after %( up to %?; false when it is malformed. */
-static bool read_condition(syn_preprocessor *preprocessor, const syn_token *opening, bool *ended)
+static bool read_condition(syn_preprocessor *preprocessor, const syn_token *opening, bool *ended, bool *closed)
 {
     token_array condition = {0};
     syn_token token;
@@ -294,6 +333,9 @@ static bool read_condition(syn_preprocessor *preprocessor, const syn_token *open
                 preprocessor->incomplete = true;
                 *ended = true;
             }
+            /* %( ... %) without %?: the conditional ends there. */
+            if (kind == PP_CLOSE)
+                *closed = true;
             valid = false;
             break;
         }
@@ -313,10 +355,12 @@ static bool read_condition(syn_preprocessor *preprocessor, const syn_token *open
 /* Handles %( ... ; returns false when the input ended. */
 static bool open_conditional(syn_preprocessor *preprocessor, const syn_token *opening)
 {
-    bool ended = false;
-    bool taken = read_condition(preprocessor, opening, &ended);
+    bool ended = false, closed = false;
+    bool taken = read_condition(preprocessor, opening, &ended, &closed);
     if (ended)
         return false;
+    if (closed)
+        return true;
     if (taken) {
         push_conditional(preprocessor, &opening->location, false);
         return true;
@@ -378,19 +422,22 @@ static void free_macro(macro *m)
 }
 
 /* Reads one parameter list entry of `@define name(a, b)`; false on error. */
-static bool read_macro_parameters(syn_preprocessor *preprocessor, macro *m)
+static bool read_macro_parameters(syn_preprocessor *preprocessor, macro *m, syn_token *last)
 {
     syn_token token;
     unsigned depth;
+    bool ok = false;
     unsigned capacity = 0;
     int kind = next_raw(preprocessor, &token, &depth);
-    if (kind == ')')
+    if (kind == ')') {
+        *last = token;
         return true;
+    }
     for (;;) {
         if (kind != IDENTIFIER) {
             syn_error(preprocessor->diagnostics, &token.location,
                       "expected a parameter name in the definition of macro '@%s'", m->name);
-            return false;
+            break;
         }
         for (unsigned i = 0; i < m->parameter_count; i++) {
             if (strcmp(m->parameters[i], token.value.text.data) == 0)
@@ -400,14 +447,18 @@ static bool read_macro_parameters(syn_preprocessor *preprocessor, macro *m)
         SYN_GROW(m->parameters, capacity, m->parameter_count + 1);
         m->parameters[m->parameter_count++] = token.value.text.data;
         kind = next_raw(preprocessor, &token, &depth);
-        if (kind == ')')
-            return true;
+        if (kind == ')') {
+            ok = true;
+            break;
+        }
         if (kind != ',') {
             syn_error(preprocessor->diagnostics, &token.location, "expected ',' or ')' in macro parameters");
-            return false;
+            break;
         }
         kind = next_raw(preprocessor, &token, &depth);
     }
+    *last = token;
+    return ok;
 }
 
 /* Reads the body of a definition, from its %( to the matching %). */
@@ -436,12 +487,45 @@ static bool read_macro_body(syn_preprocessor *preprocessor, macro *m, syn_token 
     }
 }
 
+/* After a faulty @define, the rest of the definition (a parameter list,
+ * a %( body %)) is skipped so that it causes no further errors. */
+static void discard_definition(syn_preprocessor *preprocessor, syn_token token, bool inside_parameters)
+{
+    unsigned depth;
+    int kind = token.kind;
+    if (inside_parameters || kind == '(') {
+        while (kind != ')' && kind != END_OF_INPUT && kind != PP_OPEN)
+            kind = next_raw(preprocessor, &token, &depth);
+        if (kind == ')')
+            kind = next_raw(preprocessor, &token, &depth);
+    }
+    if (kind == PP_OPEN) {
+        unsigned nesting = 0;
+        for (;;) {
+            kind = next_raw(preprocessor, &token, &depth);
+            if (kind == END_OF_INPUT || (kind == PP_CLOSE && nesting-- == 0))
+                return;
+            if (kind == PP_OPEN)
+                nesting++;
+        }
+    }
+    if (kind != END_OF_INPUT) {
+        token_array again = {0};
+        token_array_append(&again, &token);
+        push_tokens(preprocessor, &again, depth);
+    }
+}
+
 static void define_macro(syn_preprocessor *preprocessor, const syn_token *define)
 {
     syn_token token;
     unsigned depth;
     if (next_raw(preprocessor, &token, &depth) != IDENTIFIER) {
         syn_error(preprocessor->diagnostics, &token.location, "expected a macro name after @define");
+        if (token.kind != END_OF_INPUT) {
+            next_raw(preprocessor, &token, &depth);
+            discard_definition(preprocessor, token, false);
+        }
         return;
     }
     macro *m = syn_calloc(1, sizeof(*m));
@@ -451,13 +535,16 @@ static void define_macro(syn_preprocessor *preprocessor, const syn_token *define
     if (builtin_at_word(m->name, &stat) || strcmp(m->name, "define") == 0) {
         syn_error(preprocessor->diagnostics, &token.location, "cannot redefine the built-in '@%s'", m->name);
         free_macro(m);
+        next_raw(preprocessor, &token, &depth);
+        discard_definition(preprocessor, token, false);
         return;
     }
     int kind = next_raw(preprocessor, &token, &depth);
     if (kind == '(') {
         m->takes_arguments = true;
-        if (!read_macro_parameters(preprocessor, m)) {
+        if (!read_macro_parameters(preprocessor, m, &token)) {
             free_macro(m);
+            discard_definition(preprocessor, token, token.kind != ')');
             return;
         }
         next_raw(preprocessor, &token, &depth);
@@ -543,6 +630,13 @@ static void expand_macro(syn_preprocessor *preprocessor, const macro *m, const s
             parameters = 0;
     }
     bool usable = !m->takes_arguments || parameters == m->parameter_count;
+    if (usable && preprocessor->expanded_tokens > SYN_MAX_EXPANDED_TOKENS) {
+        if (!preprocessor->expansion_limit_reported)
+            syn_error(preprocessor->diagnostics, &call->location,
+                      "macro expansion produces more than %d tokens", SYN_MAX_EXPANDED_TOKENS);
+        preprocessor->expansion_limit_reported = true;
+        usable = false;
+    }
     token_array expansion = {0};
     for (unsigned i = 0; usable && i < m->body.count; i++) {
         const syn_token *token = &m->body.items[i];
