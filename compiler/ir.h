@@ -169,6 +169,8 @@ typedef struct syn_ir_global {
     bool has_initial_value;
     int64_t initial_long;
     char *initial_string;
+    /* Written but never read: SystemTap prints it when the script ends. */
+    bool display_at_end;
 } syn_ir_global;
 
 /* An output event: what one print-like statement sends from a probe to

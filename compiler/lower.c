@@ -133,6 +133,7 @@ static void layout_global(syn_lowerer *l, syn_symbol *symbol)
         else
             global->initial_long = strtoll(symbol->initial_value, NULL, 0);
     }
+    global->display_at_end = symbol->written && !symbol->read;
     symbol->ir_index = (int32_t)program->global_count++;
 }
 

@@ -15,6 +15,7 @@ typedef struct resolver {
     unsigned iterated_capacity;
     bool in_condition;         /* a probe point's if (condition) */
     unsigned in_defined;       /* inside @defined: a missing target variable is no error */
+    bool writing;              /* resolving the target of `=` or `<<<`: not a read */
 } resolver;
 
 static void resolve_expr(resolver *r, syn_expr *expr);
@@ -202,6 +203,8 @@ static void resolve_symbol(resolver *r, syn_expr *expr)
     if (!symbol)
         return;
     symbol->referenced = true;
+    if (!r->writing)
+        symbol->read = true;
     if (symbol->kind == SYN_SYMBOL_GLOBAL)
         set_arity(r, symbol, 0, &expr->location);
 }
@@ -239,18 +242,24 @@ static syn_symbol *resolve_global_name(resolver *r, syn_expr *expr, int arity, b
     }
     expr->symbol.symbol = symbol;
     symbol->referenced = true;
+    if (!r->writing)
+        symbol->read = true;
     if (arity >= 0)
         set_arity(r, symbol, arity, &expr->location);
     return symbol;
 }
 
-/* Keys of `in`, where '*' is allowed. */
+/* Keys of `in` and of array elements, where '*' may be allowed.  Keys are
+ * read even in the target of an assignment. */
 static void resolve_keys(resolver *r, syn_expr_list *keys)
 {
+    bool writing = r->writing;
+    r->writing = false;
     for (unsigned i = 0; i < keys->count; i++) {
         if (keys->items[i])
             resolve_expr(r, keys->items[i]);
     }
+    r->writing = writing;
 }
 
 static bool is_target_chain(const syn_expr *expr)
@@ -296,9 +305,12 @@ static syn_symbol *resolve_index(resolver *r, syn_expr *expr, bool allow_wildcar
 }
 
 /* The operand of an assignment, ++/-- or <<<. */
-static void resolve_assigned(resolver *r, syn_expr *target, bool statistic)
+/* `pure_write`: = and <<< only write; ++, += and the like also read, as
+ * SystemTap counts them (which decides what is displayed at the end). */
+static void resolve_assigned(resolver *r, syn_expr *target, bool statistic, bool pure_write)
 {
     syn_symbol *symbol = NULL;
+    r->writing = pure_write;
     if (target->kind == SYN_EXPR_SYMBOL) {
         if (statistic) {
             symbol = resolve_global_name(r, target, 0, true);
@@ -309,12 +321,14 @@ static void resolve_assigned(resolver *r, syn_expr *target, bool statistic)
     } else if (target->kind == SYN_EXPR_INDEX && target->index.base->kind == SYN_EXPR_SYMBOL) {
         symbol = resolve_index(r, target, false, statistic);
     } else {
+        r->writing = false;
         resolve_expr(r, target);
         syn_error(diagnostics_of(r), &target->location,
                   is_target_chain(target) ? "writing to target variables is not supported"
                                           : "the left side of an assignment must be a variable or an array element");
         return;
     }
+    r->writing = false;
     if (!symbol)
         return;
     if (r->in_condition) {
@@ -322,6 +336,7 @@ static void resolve_assigned(resolver *r, syn_expr *target, bool statistic)
         return;
     }
     symbol->assigned = true;
+    symbol->written = true;
     check_not_iterated(r, symbol, &target->location);
 }
 
@@ -523,7 +538,7 @@ static void resolve_expr(resolver *r, syn_expr *expr)
         break;
     case SYN_EXPR_PREFIX:
     case SYN_EXPR_POSTFIX:
-        resolve_assigned(r, expr->unary.operand, false);
+        resolve_assigned(r, expr->unary.operand, false, false);
         break;
     case SYN_EXPR_BINARY:
     case SYN_EXPR_LOGICAL:
@@ -532,7 +547,8 @@ static void resolve_expr(resolver *r, syn_expr *expr)
         break;
     case SYN_EXPR_ASSIGN:
         resolve_expr(r, expr->binary.right);
-        resolve_assigned(r, expr->binary.left, expr->binary.op == SYN_OP_AGGREGATE);
+        resolve_assigned(r, expr->binary.left, expr->binary.op == SYN_OP_AGGREGATE,
+                         expr->binary.op == SYN_OP_ASSIGN || expr->binary.op == SYN_OP_AGGREGATE);
         break;
     case SYN_EXPR_TERNARY: {
         resolve_expr(r, expr->ternary.condition);
@@ -660,6 +676,9 @@ static void resolve_foreach(resolver *r, syn_stmt *stmt)
     if (stmt->foreach.limit)
         resolve_expr(r, stmt->foreach.limit);
 
+    /* A sorted walk counts as a write too, as in SystemTap. */
+    if (symbol && stmt->foreach.sort.direction)
+        symbol->written = true;
     SYN_GROW(r->iterated, r->iterated_capacity, r->iterated_count + 1);
     r->iterated[r->iterated_count++] = symbol;
     r->loop_depth++;
@@ -687,6 +706,7 @@ static void resolve_delete(resolver *r, syn_stmt *stmt)
     }
     if (symbol) {
         symbol->assigned = true;
+        symbol->written = true;
         check_not_iterated(r, symbol, &target->location);
     }
 }

@@ -25,6 +25,8 @@ typedef struct syn_symbol {
     syn_type *key_types;          /* arity entries once known */
     syn_location arity_location;
     bool assigned;                /* written somewhere (or initialised) */
+    bool read;                    /* its value is used somewhere (SystemTap's sense) */
+    bool written;                 /* a probe or function writes it (initialisers aside) */
     bool referenced;
     bool is_private;
     const syn_file *file;         /* where a global was declared */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/display.h"
 #include "runtime/render.h"
 #include "runtime/state.h"
 #include "util/memory.h"
@@ -444,6 +445,14 @@ syn_status syn_stop(syn_state *state)
     run_userspace(state, session->failed ? SYN_USERSPACE_ERROR : SYN_USERSPACE_END);
     if (session->ring)
         ring_buffer__consume(session->ring);
+    if (!session->failed) {
+        syn_buffer shown;
+        syn_buffer_init(&shown);
+        syn_display_unread_globals(&shown, &session->maps);
+        if (shown.length)
+            syn_state_output(state, shown.data, shown.length);
+        syn_buffer_release(&shown);
+    }
     syn_status status = session->failed ? SYN_ERROR_RUNTIME : SYN_OK;
     session_free(session);
     state->session = NULL;
