@@ -109,6 +109,8 @@ void syn_preprocessor_free(syn_preprocessor *preprocessor)
         free(m->body.items);
         free(m);
     }
+    for (unsigned i = 0; i < preprocessor->stack_count; i++)
+        free(preprocessor->stack[i].tokens);
     free(preprocessor->stack);
     free(preprocessor->conditionals);
     free(preprocessor);
@@ -576,6 +578,12 @@ static int read_macro_arguments(syn_preprocessor *preprocessor, const macro *m, 
     if (next_raw(preprocessor, &token, &depth) != '(') {
         syn_error(preprocessor->diagnostics, &call->location,
                   "expected '(' in invocation of macro '@%s'", m->name);
+        /* The token is someone else's: give it back. */
+        if (token.kind != END_OF_INPUT) {
+            token_array again = {0};
+            token_array_append(&again, &token);
+            push_tokens(preprocessor, &again, depth);
+        }
         return -1;
     }
     int count = 0;
@@ -655,6 +663,7 @@ static void expand_macro(syn_preprocessor *preprocessor, const macro *m, const s
     for (unsigned i = 0; i < m->parameter_count + 1; i++)
         free(arguments[i].items);
     free(arguments);
+    preprocessor->expanded_tokens += expansion.count;
     push_tokens(preprocessor, &expansion, depth + 1);
 }
 

@@ -100,8 +100,10 @@ static expansion product(expander *state, expansion left, expansion right)
         for (unsigned j = 0; j < right.count; j++) {
             unsigned length = left.lengths[i] + right.lengths[j];
             syn_probe_component *sequence = syn_arena_alloc(arena, length * sizeof(*sequence) + 1);
-            memcpy(sequence, left.sequences[i], left.lengths[i] * sizeof(*sequence));
-            memcpy(sequence + left.lengths[i], right.sequences[j], right.lengths[j] * sizeof(*sequence));
+            if (left.lengths[i])
+                memcpy(sequence, left.sequences[i], left.lengths[i] * sizeof(*sequence));
+            if (right.lengths[j])
+                memcpy(sequence + left.lengths[i], right.sequences[j], right.lengths[j] * sizeof(*sequence));
             result.sequences[result.count] = sequence;
             result.lengths[result.count++] = length;
         }

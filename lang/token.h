@@ -24,7 +24,4 @@ typedef struct syn_token {
     syn_location location;
 } syn_token;
 
-/* The spelling of a token kind for messages ("'{'", "identifier", ...). */
-const char *syn_token_kind_name(int kind);
-
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "runtime/display.h"
+#include "runtime/privileges.h"
 #include "runtime/render.h"
 #include "runtime/state.h"
 #include "util/memory.h"
@@ -316,6 +317,11 @@ syn_status syn_start(syn_state *state)
     if (status != SYN_OK)
         return status;
     syn_diagnostics_begin(&state->diagnostics);
+    char missing[256];
+    if (!syn_privileges_check(missing, sizeof(missing))) {
+        syn_error(&state->diagnostics, NULL, "%s", missing);
+        return SYN_ERROR_PERMISSION;
+    }
     syn_session *session = syn_calloc(1, sizeof(*session));
     session->epoll_fd = session->stop_fd = -1;
     session->program = state->ir;
@@ -490,6 +496,11 @@ syn_status syn_session_verify(syn_state *state, syn_buffer *out)
     syn_status status = syn_compile(state);
     if (status != SYN_OK)
         return status;
+    char missing[256];
+    if (!syn_privileges_check(missing, sizeof(missing))) {
+        syn_error(&state->diagnostics, NULL, "%s", missing);
+        return SYN_ERROR_PERMISSION;
+    }
     syn_session *session = syn_calloc(1, sizeof(*session));
     session->epoll_fd = session->stop_fd = -1;
     session->program = state->ir;

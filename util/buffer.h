@@ -20,7 +20,8 @@ void syn_buffer_append_char(syn_buffer *buffer, char character);
 void syn_buffer_append_repeated(syn_buffer *buffer, char character, size_t count);
 void syn_buffer_printf(syn_buffer *buffer, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
-void syn_buffer_vprintf(syn_buffer *buffer, const char *format, va_list args);
+void syn_buffer_vprintf(syn_buffer *buffer, const char *format, va_list args)
+    __attribute__((format(printf, 2, 0)));
 /* Hands the text to the caller (free() it) and leaves the buffer empty. */
 char *syn_buffer_take(syn_buffer *buffer);
 
