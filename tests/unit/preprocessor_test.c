@@ -609,7 +609,7 @@ static void test_arguments(void)
 
     /* Out of range. */
     expect_error("x $5 y", "command line argument index 5 out of range [1-4]", 1, 3);
-    is_string(pp("x $5 y"), "x y", "an out-of-range $5 is dropped");
+    is_string(pp("x $5 y"), "x 0 y", "an out-of-range $5 is replaced by 0, so that no second error follows");
     expect_error("\n @9", "command line argument index 9 out of range [1-4]", 2, 2);
     expect_error("%( $7 == 1 %? a %)", "command line argument index 7 out of range [1-4]", 1, 4);
 
