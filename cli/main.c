@@ -1,5 +1,7 @@
 /* The syn command: a thin client of libsyn's public API. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -63,6 +65,29 @@ static int configure(syn_state *state, const syn_options *options)
     return 0;
 }
 
+/* A command without shell syntax runs directly, so that target() is its own
+ * process id rather than a shell's. */
+static bool needs_shell(const char *command)
+{
+    return strpbrk(command, "|&;<>()$`\\\"'*?[]{}~#=\n") != NULL;
+}
+
+static void exec_command(const char *command)
+{
+    if (needs_shell(command)) {
+        execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+        return;
+    }
+    char *copy = strdup(command);
+    char *words[256];
+    int count = 0;
+    for (char *word = strtok(copy, " \t"); word && count < 255; word = strtok(NULL, " \t"))
+        words[count++] = word;
+    words[count] = NULL;
+    if (count)
+        execvp(words[0], words);
+}
+
 /* -c: the command starts stopped on a pipe, so that target() is known and
  * the probes are attached before it runs its first instruction. */
 static pid_t spawn_command(const char *command, int *release_fd)
@@ -77,7 +102,8 @@ static pid_t spawn_command(const char *command, int *release_fd)
         if (read(gate[0], &go, 1) != 1)
             _exit(127);
         close(gate[0]);
-        execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+        exec_command(command);
+        fprintf(stderr, "syn: cannot run '%s': %s\n", command, strerror(errno));
         _exit(127);
     }
     close(gate[0]);
