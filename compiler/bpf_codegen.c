@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "compiler/bpf_codegen_internal.h"
+#include "compiler/bpf_format.h"
 #include "util/memory.h"
 
 /* ---- operands ---------------------------------------------------------------- */
@@ -255,7 +256,8 @@ static void survey(syn_bpf_generator *g)
             if (opcode == SYN_IR_CONTEXT_LOAD || opcode == SYN_IR_CONTEXT_ADDRESS || opcode == SYN_IR_CONTEXT_DATA_LOC)
                 g->uses_context = true;
             if (opcode == SYN_IR_MAP_LOAD || opcode == SYN_IR_MAP_STORE || opcode == SYN_IR_MAP_ADD ||
-                opcode == SYN_IR_MAP_DELETE || opcode == SYN_IR_MAP_EXISTS || opcode == SYN_IR_STAT_ADD)
+                opcode == SYN_IR_MAP_DELETE || opcode == SYN_IR_MAP_EXISTS || opcode == SYN_IR_STAT_ADD ||
+                opcode == SYN_IR_FORMAT)
                 g->uses_scratch = true;
         }
     }
@@ -275,7 +277,8 @@ static void layout_scratch(syn_bpf_generator *g)
     }
     g->key_offset = 0;
     g->value_offset = (key + 7) & ~7u;
-    g->strings_offset = g->value_offset + ((value + 7) & ~7u);
+    g->format_offset = g->value_offset + ((value + 7) & ~7u);
+    g->strings_offset = g->format_offset + 8 * SYN_BPF_FORMAT_MAX_ARGUMENTS;
 }
 
 static void prologue(syn_bpf_generator *g)
@@ -420,5 +423,6 @@ void syn_bpf_object_release(syn_bpf_object *object)
     for (uint32_t f = 0; f < object->fault_count; f++)
         free(object->faults[f].probe);
     free(object->faults);
+    free(object->rodata);
     memset(object, 0, sizeof(*object));
 }

@@ -5,6 +5,7 @@
 
 #include "compiler/btf_types.h"
 #include "compiler/bpf_codegen_internal.h"
+#include "compiler/bpf_format.h"
 #include "compiler/builtins.h"
 #include "util/memory.h"
 
@@ -324,21 +325,41 @@ static void wall_clock(syn_bpf_generator *g, const syn_ir_instruction *instructi
     syn_bpf_commit(g, instruction->dest, BPF_REG_0);
 }
 
-/* r0 = the length of the string in slot `reg` (bounded loop). */
+/* r0 = the length of the string in slot `reg`: whole words first, then
+ * the bytes of the word that holds the NUL. */
 static void string_length(syn_bpf_generator *g, syn_ir_register reg)
 {
     syn_bpf_emitter *e = &g->emitter;
-    uint32_t loop = syn_bpf_label_new(e), done = syn_bpf_label_new(e);
+    uint32_t words = (string_size(g) + 7) / 8;
+    uint32_t loop = syn_bpf_label_new(e), found = syn_bpf_label_new(e), done = syn_bpf_label_new(e);
+    uint32_t byte_loop = syn_bpf_label_new(e);
     syn_bpf_string_address(g, BPF_REG_1, reg);
-    syn_bpf_move_immediate(e, BPF_REG_0, 0);
+    syn_bpf_move_immediate(e, BPF_REG_3, 0);
     syn_bpf_label_place(e, loop);
-    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_0, (int32_t)(string_size(g) - 1), done);
-    syn_bpf_load(e, BPF_B, BPF_REG_2, BPF_REG_1, 0);
-    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_2, 0, done);
-    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_0, 1);
-    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, 1);
+    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_3, (int32_t)words, found);
+    syn_bpf_load(e, BPF_DW, BPF_REG_4, BPF_REG_1, 0);
+    syn_bpf_word_has_zero(e, BPF_REG_4);
+    syn_bpf_jump_immediate(e, BPF_JNE, BPF_REG_5, 0, found);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, 8);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_3, 1);
     syn_bpf_goto(e, loop);
+    syn_bpf_label_place(e, found);
+    /* r3 words were whole; count the bytes before the NUL in the next. */
+    syn_bpf_alu_immediate(e, BPF_LSH, BPF_REG_3, 3);
+    syn_bpf_move_immediate(e, BPF_REG_2, 0);
+    syn_bpf_label_place(e, byte_loop);
+    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_2, 8, done);
+    syn_bpf_move(e, BPF_REG_0, BPF_REG_3);
+    syn_bpf_alu(e, BPF_ADD, BPF_REG_0, BPF_REG_2);
+    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_0, (int32_t)(string_size(g) - 1), done);
+    syn_bpf_load(e, BPF_B, BPF_REG_4, BPF_REG_1, 0);
+    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_4, 0, done);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, 1);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_2, 1);
+    syn_bpf_goto(e, byte_loop);
     syn_bpf_label_place(e, done);
+    syn_bpf_move(e, BPF_REG_0, BPF_REG_3);
+    syn_bpf_alu(e, BPF_ADD, BPF_REG_0, BPF_REG_2);
 }
 
 static void substring(syn_bpf_generator *g, const syn_ir_instruction *instruction)
@@ -530,9 +551,66 @@ static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
     }
 }
 
+/* A constant in the object's read-only data; returns its offset. */
+static uint32_t rodata_string(syn_bpf_object *object, const char *text)
+{
+    size_t length = strlen(text) + 1;
+    for (uint32_t offset = 0; offset < object->rodata_size; offset += (uint32_t)strlen(object->rodata + offset) + 1) {
+        if (strcmp(object->rodata + offset, text) == 0)
+            return offset;
+    }
+    uint32_t offset = object->rodata_size;
+    object->rodata = syn_realloc(object->rodata, object->rodata_size + length);
+    memcpy(object->rodata + offset, text, length);
+    object->rodata_size += (uint32_t)length;
+    return offset;
+}
+
+/* sprintf and friends: the kernel's bpf_snprintf into the destination slot. */
+static void format_string(syn_bpf_generator *g, const syn_ir_instruction *instruction)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    const syn_ir_event *event = &g->program->events[instruction->event];
+    syn_buffer format;
+    syn_buffer_init(&format);
+    char reason[128];
+    if (!syn_bpf_translate_format(event, &format, reason, sizeof(reason))) {
+        syn_error(g->diagnostics, &instruction->location,
+                  "this format needs %s, which kernel probes cannot format (%s); print it with printf instead",
+                  reason, g->probe->point);
+        g->failed = true;
+        syn_buffer_release(&format);
+        return;
+    }
+    uint32_t offset = rodata_string(g->object, format.data ? format.data : "");
+    syn_buffer_release(&format);
+    for (uint32_t i = 0; i < instruction->argument_count; i++) {
+        syn_ir_register reg = instruction->arguments[i];
+        int16_t slot = (int16_t)(g->format_offset + 8 * i);
+        if (event->argument_kinds[i] == SYN_IR_STRING) {
+            syn_bpf_string_address(g, BPF_REG_1, reg);
+            syn_bpf_store(e, BPF_DW, SYN_BPF_SCRATCH, slot, BPF_REG_1);
+        } else {
+            syn_bpf_store(e, BPF_DW, SYN_BPF_SCRATCH, slot, syn_bpf_operand(g, reg, BPF_REG_1));
+        }
+    }
+    syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+    syn_bpf_move_immediate(e, BPF_REG_2, string_size(g));
+    syn_bpf_load_map(e, BPF_REG_3, SYN_BPF_MAP_RODATA, 0, offset);
+    if (instruction->argument_count) {
+        syn_bpf_scratch_address(g, BPF_REG_4, g->format_offset);
+        syn_bpf_move_immediate(e, BPF_REG_5, 8 * instruction->argument_count);
+    } else {
+        syn_bpf_move_immediate(e, BPF_REG_4, 0);
+        syn_bpf_move_immediate(e, BPF_REG_5, 0);
+    }
+    syn_bpf_call(e, BPF_FUNC_snprintf);
+}
+
 bool syn_bpf_is_call(syn_ir_opcode opcode)
 {
     switch (opcode) {
+    case SYN_IR_FORMAT:
     case SYN_IR_BUILTIN:
     case SYN_IR_CONTEXT_LOAD:
     case SYN_IR_CONTEXT_ADDRESS:
@@ -569,6 +647,7 @@ void syn_bpf_generate_call(syn_bpf_generator *g, const syn_ir_instruction *instr
         return;
     }
     case SYN_IR_PRINT: print(g, instruction); return;
+    case SYN_IR_FORMAT: format_string(g, instruction); return;
     case SYN_IR_EXIT: request_exit(g); return;
     case SYN_IR_ERROR: syn_bpf_fault(g, instruction, SYN_IR_FAULT_NONE, -1); return;
     default: return;

@@ -87,30 +87,63 @@ static void concat(syn_bpf_generator *g, const syn_ir_instruction *instruction)
     syn_bpf_call(e, BPF_FUNC_probe_read_kernel_str);
 }
 
-/* Bytewise comparison up to the first difference or NUL; r0 ends up as the
- * sign of a - b (bytes unsigned). */
+/* r5 = nonzero when the word in `word` holds a NUL byte (the classic
+ * (x - 0x01..01) & ~x & 0x80..80 test); clobbers r0. */
+void syn_bpf_word_has_zero(syn_bpf_emitter *e, int word)
+{
+    syn_bpf_move_immediate(e, BPF_REG_0, 0x0101010101010101LL);
+    syn_bpf_move(e, BPF_REG_5, word);
+    syn_bpf_alu(e, BPF_SUB, BPF_REG_5, BPF_REG_0);
+    syn_bpf_move(e, BPF_REG_0, word);
+    syn_bpf_alu_immediate(e, BPF_XOR, BPF_REG_0, -1);
+    syn_bpf_alu(e, BPF_AND, BPF_REG_5, BPF_REG_0);
+    syn_bpf_move_immediate(e, BPF_REG_0, (int64_t)0x8080808080808080ULL);
+    syn_bpf_alu(e, BPF_AND, BPF_REG_5, BPF_REG_0);
+}
+
+/* Comparison eight bytes at a time, then bytewise inside the first word
+ * that differs or ends a string; r0 ends up as the sign of a - b (bytes
+ * unsigned).  Words keep the verifier's walk of the loop short. */
 static void compare_strings(syn_bpf_generator *g, const syn_ir_instruction *instruction)
 {
     syn_bpf_emitter *e = &g->emitter;
+    uint32_t words = (string_size(g) + 7) / 8;
     syn_bpf_string_address(g, BPF_REG_1, instruction->a);
     syn_bpf_string_address(g, BPF_REG_2, instruction->b);
     syn_bpf_move_immediate(e, BPF_REG_3, 0);
-    syn_bpf_move_immediate(e, BPF_REG_0, 0);
-    uint32_t loop = syn_bpf_label_new(e), done = syn_bpf_label_new(e), differ = syn_bpf_label_new(e);
+    uint32_t loop = syn_bpf_label_new(e), done = syn_bpf_label_new(e), equal = syn_bpf_label_new(e);
+    uint32_t bytes = syn_bpf_label_new(e), byte_loop = syn_bpf_label_new(e), differ = syn_bpf_label_new(e);
     syn_bpf_label_place(e, loop);
-    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_3, (int32_t)string_size(g), done);
+    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_3, (int32_t)words, equal);
+    syn_bpf_load(e, BPF_DW, BPF_REG_4, BPF_REG_1, 0);
+    syn_bpf_load(e, BPF_DW, BPF_REG_5, BPF_REG_2, 0);
+    syn_bpf_jump(e, BPF_JNE, BPF_REG_4, BPF_REG_5, bytes);
+    syn_bpf_word_has_zero(e, BPF_REG_4);
+    syn_bpf_jump_immediate(e, BPF_JNE, BPF_REG_5, 0, equal);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, 8);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_2, 8);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_3, 1);
+    syn_bpf_goto(e, loop);
+    /* Inside one word: a difference or a NUL comes within eight bytes. */
+    syn_bpf_label_place(e, bytes);
+    syn_bpf_move_immediate(e, BPF_REG_3, 0);
+    syn_bpf_label_place(e, byte_loop);
+    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_3, 8, equal);
     syn_bpf_load(e, BPF_B, BPF_REG_4, BPF_REG_1, 0);
     syn_bpf_load(e, BPF_B, BPF_REG_5, BPF_REG_2, 0);
     syn_bpf_jump(e, BPF_JNE, BPF_REG_4, BPF_REG_5, differ);
-    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_4, 0, done);
+    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_4, 0, equal);
     syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, 1);
     syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_2, 1);
     syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_3, 1);
-    syn_bpf_goto(e, loop);
+    syn_bpf_goto(e, byte_loop);
     syn_bpf_label_place(e, differ);
     syn_bpf_move_immediate(e, BPF_REG_0, 1);
     syn_bpf_jump(e, BPF_JGT, BPF_REG_4, BPF_REG_5, done);
     syn_bpf_move_immediate(e, BPF_REG_0, -1);
+    syn_bpf_goto(e, done);
+    syn_bpf_label_place(e, equal);
+    syn_bpf_move_immediate(e, BPF_REG_0, 0);
     syn_bpf_label_place(e, done);
     /* r0 is -1, 0 or 1: turn it into the comparison's truth. */
     uint32_t is_true = syn_bpf_label_new(e), end = syn_bpf_label_new(e);

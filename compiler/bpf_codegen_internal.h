@@ -46,6 +46,7 @@ typedef struct syn_bpf_generator {
     uint32_t slot_size;
     uint32_t key_offset;          /* in scratch */
     uint32_t value_offset;
+    uint32_t format_offset;       /* bpf_snprintf's values */
     uint32_t strings_offset;
     bool failed;
 } syn_bpf_generator;
@@ -61,6 +62,7 @@ void syn_bpf_unsupported(syn_bpf_generator *g, const syn_ir_instruction *instruc
 
 /* bpf_codegen_data.c */
 void syn_bpf_copy_string(syn_bpf_generator *g, syn_ir_register dest, int source_address);
+void syn_bpf_word_has_zero(syn_bpf_emitter *e, int word);
 void syn_bpf_string_constant(syn_bpf_generator *g, uint32_t slot_offset, const char *text);
 void syn_bpf_generate_data(syn_bpf_generator *g, const syn_ir_instruction *instruction);
 bool syn_bpf_is_data(syn_ir_opcode opcode);

@@ -161,10 +161,10 @@ void syn_bpf_load_map(syn_bpf_emitter *emitter, int dst, syn_bpf_map_reference m
     SYN_GROW(program->relocations, emitter->relocation_capacity, program->relocation_count + 1);
     program->relocations[program->relocation_count++] = (syn_bpf_relocation){
         .instruction = program->instruction_count, .map = map, .global = global, .offset = offset};
-    int pseudo = map == SYN_BPF_MAP_GLOBALS_VALUE ? PSEUDO_MAP_VALUE : PSEUDO_MAP_FD;
+    bool value = map == SYN_BPF_MAP_GLOBALS_VALUE || map == SYN_BPF_MAP_RODATA;
     /* The map descriptor is filled in by the loader; the value offset is ours. */
-    syn_bpf_emit(emitter, instruction(BPF_LD | BPF_DW | BPF_IMM, dst, pseudo, 0, 0));
-    syn_bpf_emit(emitter, instruction(0, 0, 0, 0, map == SYN_BPF_MAP_GLOBALS_VALUE ? (int32_t)offset : 0));
+    syn_bpf_emit(emitter, instruction(BPF_LD | BPF_DW | BPF_IMM, dst, value ? PSEUDO_MAP_VALUE : PSEUDO_MAP_FD, 0, 0));
+    syn_bpf_emit(emitter, instruction(0, 0, 0, 0, value ? (int32_t)offset : 0));
 }
 
 void syn_bpf_extend(syn_bpf_emitter *emitter, int reg, uint32_t size, bool is_signed)

@@ -18,6 +18,7 @@ typedef enum syn_bpf_map_reference {
     SYN_BPF_MAP_EVENTS,          /* the output ring buffer */
     SYN_BPF_MAP_LOST,            /* per-CPU lost-event counters */
     SYN_BPF_MAP_SCRATCH,         /* this program's per-CPU scratch memory */
+    SYN_BPF_MAP_RODATA,          /* read-only constants (format strings), a value address at `offset` */
 } syn_bpf_map_reference;
 
 typedef struct syn_bpf_relocation {
@@ -60,6 +61,8 @@ typedef struct syn_bpf_object {
     syn_bpf_fault_site *faults;
     uint32_t fault_count;
     uint32_t max_string_length;
+    char *rodata;                /* NUL-terminated constants, one after another */
+    uint32_t rodata_size;
 } syn_bpf_object;
 
 struct btf;

@@ -161,6 +161,12 @@ static void scan(const syn_ir_function *function, interval *intervals, syn_ir_re
     uint32_t place_capacity = kind == SYN_IR_LONG ? (uint32_t)available_count : count;
     int32_t *place_of = syn_malloc((function->register_count + 1) * sizeof(int32_t));
     bool *place_busy = syn_calloc(place_capacity + 1, sizeof(bool));
+    /* Spilled intervals give their stack slot back when they end. */
+    interval **spilled = syn_malloc((count + 1) * sizeof(interval *));
+    uint32_t spilled_count = 0;
+    uint32_t *free_slots = syn_malloc((count + 1) * sizeof(uint32_t));
+    uint32_t free_count = 0;
+    uint32_t *slot_of = syn_calloc(function->register_count + 1, sizeof(uint32_t));
     uint32_t spill_slots = 0;
     uint32_t slots_used = 0;
     for (uint32_t i = 0; i < count; i++) {
@@ -170,6 +176,14 @@ static void scan(const syn_ir_function *function, interval *intervals, syn_ir_re
             if (active[a]->end < current->start) {
                 place_busy[place_of[active[a]->reg]] = false;
                 active[a] = active[--active_count];
+            } else {
+                a++;
+            }
+        }
+        for (uint32_t a = 0; a < spilled_count;) {
+            if (spilled[a]->end < current->start) {
+                free_slots[free_count++] = slot_of[spilled[a]->reg];
+                spilled[a] = spilled[--spilled_count];
             } else {
                 a++;
             }
@@ -188,15 +202,16 @@ static void scan(const syn_ir_function *function, interval *intervals, syn_ir_re
                     furthest = a;
             }
             interval *victim = active_count ? active[furthest] : NULL;
-            if (victim && victim->end > current->end) {
-                place = place_of[victim->reg];
-                allocation->physical[victim->reg] = -1;
-                allocation->stack_offset[victim->reg] = (int16_t)-(int32_t)(stack_base + 8 * ++spill_slots);
-                active[furthest] = active[--active_count];
-            } else {
-                allocation->stack_offset[current->reg] = (int16_t)-(int32_t)(stack_base + 8 * ++spill_slots);
+            interval *spill = victim && victim->end > current->end ? victim : current;
+            uint32_t slot = free_count ? free_slots[--free_count] : ++spill_slots;
+            slot_of[spill->reg] = slot;
+            spilled[spilled_count++] = spill;
+            allocation->physical[spill->reg] = -1;
+            allocation->stack_offset[spill->reg] = (int16_t)-(int32_t)(stack_base + 8 * slot);
+            if (spill == current)
                 continue;
-            }
+            place = place_of[victim->reg];
+            active[furthest] = active[--active_count];
         }
         place_of[current->reg] = place;
         place_busy[place] = true;
@@ -217,6 +232,9 @@ static void scan(const syn_ir_function *function, interval *intervals, syn_ir_re
     free(active);
     free(place_of);
     free(place_busy);
+    free(spilled);
+    free(free_slots);
+    free(slot_of);
 }
 
 void syn_bpf_allocate(const syn_ir_function *function, const int *available, int available_count,

@@ -474,6 +474,8 @@ static void lower_probe(syn_lowerer *l, const syn_derived_probe *probe, uint32_t
     char name[64];
     snprintf(name, sizeof(name), "probe%u", number);
     syn_ir_function *function = syn_ir_function_new(l->program, name, &probe->probe->location);
+    /* Functions the body calls are appended after it: remember its index now. */
+    uint32_t function_index = l->program->function_count - 1;
     syn_function_lowering f;
     init_lowering(&f, l, function);
     f.probe = probe;
@@ -494,7 +496,7 @@ static void lower_probe(syn_lowerer *l, const syn_derived_probe *probe, uint32_t
     syn_ir_program *program = l->program;
     program->probes = syn_realloc(program->probes, (program->probe_count + 1) * sizeof(*program->probes));
     program->probes[program->probe_count++] = (syn_ir_probe){
-        .function = program->function_count - 1,
+        .function = function_index,
         .derived = probe,
         .in_kernel = f.in_kernel,
         .point = syn_arena_strdup(&program->arena, point_name),

@@ -64,10 +64,6 @@ static syn_ir_register lower_output(syn_function_lowering *f, const syn_expr *ex
     uint32_t first = kind == SYN_IR_EVENT_PRINT ? 0 : 1;
     const char *format = first ? arguments->items[0]->string.data : NULL;
     uint32_t count = arguments->count - first;
-    if (to_string && f->in_kernel) {
-        syn_lower_kernel_only_userspace(f, &expr->location, name);
-        return zero(f, SYN_IR_STRING, &expr->location);
-    }
     uint32_t event_index = new_event(f, kind, format, newline, count, &expr->location);
     syn_ir_register values[SYN_IR_MAX_ARGUMENTS];
     if (count > SYN_IR_MAX_ARGUMENTS) {

@@ -13,9 +13,11 @@
 
 enum { SYN_VERIFIER_LOG_BYTES = 16 * 1024 * 1024 };
 
-static int map_fd(const syn_maps *maps, const syn_loaded_program *loaded, const syn_bpf_relocation *relocation)
+static int map_fd(const syn_maps *maps, const syn_loader *loader, const syn_loaded_program *loaded,
+                  const syn_bpf_relocation *relocation)
 {
     switch (relocation->map) {
+    case SYN_BPF_MAP_RODATA: return loader->rodata_fd;
     case SYN_BPF_MAP_GLOBAL: return maps->fds[relocation->global];
     case SYN_BPF_MAP_GLOBALS_VALUE: return maps->globals_fd;
     case SYN_BPF_MAP_EVENTS: return maps->events_fd;
@@ -92,8 +94,8 @@ static bool create_scratch(syn_loaded_program *loaded, const syn_maps *maps, syn
     return true;
 }
 
-static syn_status load_one(syn_loaded_program *loaded, const syn_maps *maps, syn_diagnostics *diagnostics,
-                           syn_buffer *verifier_log)
+static syn_status load_one(const syn_loader *loader, syn_loaded_program *loaded, const syn_maps *maps,
+                           syn_diagnostics *diagnostics, syn_buffer *verifier_log)
 {
     const syn_bpf_program *program = loaded->program;
     if (!create_scratch(loaded, maps, diagnostics))
@@ -102,7 +104,7 @@ static syn_status load_one(syn_loaded_program *loaded, const syn_maps *maps, syn
     memcpy(instructions, program->instructions, program->instruction_count * sizeof(*instructions));
     for (uint32_t r = 0; r < program->relocation_count; r++) {
         const syn_bpf_relocation *relocation = &program->relocations[r];
-        instructions[relocation->instruction].imm = map_fd(maps, loaded, relocation);
+        instructions[relocation->instruction].imm = map_fd(maps, loader, loaded, relocation);
     }
     LIBBPF_OPTS(bpf_prog_load_opts, options, .expected_attach_type = program->expected_attach_type,
                 .attach_btf_id = program->attach_btf_id);
@@ -137,16 +139,42 @@ static syn_status load_one(syn_loaded_program *loaded, const syn_maps *maps, syn
     return status;
 }
 
+/* Format strings for bpf_snprintf must sit in a frozen, read-only map. */
+static bool create_rodata(syn_loader *loader, const syn_bpf_object *object, syn_diagnostics *diagnostics)
+{
+    if (!object->rodata_size)
+        return true;
+    uint32_t size = (object->rodata_size + 7) & ~7u;
+    LIBBPF_OPTS(bpf_map_create_opts, options, .map_flags = BPF_F_RDONLY_PROG);
+    loader->rodata_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "syn_rodata", 4, size, 1, &options);
+    if (loader->rodata_fd < 0) {
+        syn_error(diagnostics, NULL, "creating the map of format strings failed: %s", strerror(-loader->rodata_fd));
+        return false;
+    }
+    char *value = syn_calloc(1, size);
+    memcpy(value, object->rodata, object->rodata_size);
+    uint32_t zero = 0;
+    bool ok = bpf_map_update_elem(loader->rodata_fd, &zero, value, BPF_ANY) == 0 &&
+              bpf_map_freeze(loader->rodata_fd) == 0;
+    free(value);
+    if (!ok)
+        syn_error(diagnostics, NULL, "filling the map of format strings failed: %s", strerror(errno));
+    return ok;
+}
+
 syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
                            syn_diagnostics *diagnostics, syn_buffer *verifier_log)
 {
     memset(loader, 0, sizeof(*loader));
+    loader->rodata_fd = -1;
     loader->programs = syn_calloc(object->program_count + 1, sizeof(*loader->programs));
+    if (!create_rodata(loader, object, diagnostics))
+        return SYN_ERROR_ATTACH;
     for (uint32_t p = 0; p < object->program_count; p++) {
         syn_loaded_program *loaded = &loader->programs[loader->count++];
         loaded->program = &object->programs[p];
         loaded->fd = loaded->scratch_fd = -1;
-        syn_status status = load_one(loaded, maps, diagnostics, verifier_log);
+        syn_status status = load_one(loader, loaded, maps, diagnostics, verifier_log);
         if (status != SYN_OK)
             return status;
     }
@@ -181,5 +209,8 @@ void syn_loader_release(syn_loader *loader)
             close(loaded->scratch_fd);
     }
     free(loader->programs);
+    if (loader->rodata_fd >= 0)
+        close(loader->rodata_fd);
     memset(loader, 0, sizeof(*loader));
+    loader->rodata_fd = -1;
 }

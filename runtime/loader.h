@@ -22,6 +22,7 @@ typedef struct syn_loaded_program {
 typedef struct syn_loader {
     syn_loaded_program *programs;
     uint32_t count;
+    int rodata_fd;               /* read-only constants shared by the programs, or -1 */
 } syn_loader;
 
 /* Loads every program of `object`; a rejection is reported at the script

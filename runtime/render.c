@@ -77,8 +77,8 @@ bool syn_render_event(syn_buffer *out, const syn_ir_program *program, const syn_
     case SYN_IR_EVENT_PRINTD:
         return render_print(out, program, maps, event, values, empty_histogram);
     case SYN_IR_EVENT_WARNING:
-        syn_buffer_append_string(out, "WARNING: ");
-        syn_output_print(out, values, event->argument_count, true);
+        /* The host marks it as a warning; here only its text. */
+        syn_output_print(out, values, event->argument_count, false);
         break;
     }
     return true;

@@ -112,7 +112,9 @@ static void render_print_record(syn_state *state, const uint8_t *data, size_t si
     syn_buffer_init(&out);
     uint32_t empty;
     syn_render_event(&out, session->program, &session->maps, event_index, values, &empty);
-    if (out.length)
+    if (out.length && event->kind == SYN_IR_EVENT_WARNING)
+        host_warning(state, out.data, out.length);
+    else if (out.length)
         syn_state_output(state, out.data, out.length);
     syn_buffer_release(&out);
 }
