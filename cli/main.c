@@ -119,8 +119,10 @@ static long long now_ms(void)
 }
 
 /* Serves the running script from our own loop, watching the -c command
- * and the -T deadline. */
-static syn_status serve(syn_state *state, const syn_options *options, pid_t child)
+ * and the -T deadline.  *child_status receives the command's wait status
+ * when it ended while the script ran. */
+static syn_status serve(syn_state *state, const syn_options *options, pid_t child, int *child_status,
+                        bool *child_ended)
 {
     long long deadline = options->timeout_seconds ? now_ms() + options->timeout_seconds * 1000LL : -1;
     struct pollfd watched = {.fd = syn_poll_fd(state), .events = POLLIN};
@@ -135,15 +137,28 @@ static syn_status serve(syn_state *state, const syn_options *options, pid_t chil
         }
         poll(&watched, 1, wait);
         syn_service(state, 0);
-        if (child > 0) {
-            int status;
-            if (waitpid(child, &status, WNOHANG) == child) {
-                syn_service(state, 0);
-                break;
-            }
+        if (child > 0 && waitpid(child, child_status, WNOHANG) == child) {
+            *child_ended = true;
+            syn_service(state, 0);
+            break;
         }
     }
     return syn_stop(state);
+}
+
+/* A -c command that failed is reported, as SystemTap does, and fails the run. */
+static bool command_failed(int status)
+{
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "warning: the -c command exited with status %d\n", WEXITSTATUS(status));
+        return true;
+    }
+    if (WIFSIGNALED(status)) {
+        fprintf(stderr, "warning: the -c command exited with signal %d (%s)\n", WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
+        return true;
+    }
+    return false;
 }
 
 static int run(syn_state *state, const syn_options *options)
@@ -182,12 +197,18 @@ static int run(syn_state *state, const syn_options *options)
         }
         close(release_fd);
     }
+    int child_status = 0;
+    bool child_ended = false;
     if (status == SYN_OK)
-        status = serve(state, options, child);
-    if (child > 0)
+        status = serve(state, options, child, &child_status, &child_ended);
+    else if (child > 0)
         waitpid(child, NULL, 0);
+    if (child > 0 && !child_ended && waitpid(child, &child_status, WNOHANG) == child)
+        child_ended = true;
     running_state = NULL;
-    return status == SYN_OK ? 0 : 1;
+    /* A command still running when the script ends is left to run, as with stap. */
+    bool failed = child_ended && command_failed(child_status);
+    return status == SYN_OK && !failed ? 0 : 1;
 }
 
 int main(int argc, char **argv)

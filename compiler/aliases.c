@@ -23,6 +23,7 @@ typedef struct expansion {
     syn_checker *checker;
     const syn_program *program;
     const syn_probe *probe;    /* the user's probe */
+    const syn_probe_point *written; /* the user's point being expanded, for pn() */
     const syn_file *file;
 } expansion;
 
@@ -133,6 +134,11 @@ static void add_one_derived(expansion *state, syn_probe_point *point, const syn_
     derived->probe = state->probe;
     derived->file = state->file;
     derived->origin = describe_origin(arena, state->probe, through);
+    syn_buffer written;
+    syn_buffer_init(&written);
+    syn_print_probe_point(&written, state->written);
+    derived->written = syn_arena_strdup(arena, written.data ? written.data : "");
+    syn_buffer_release(&written);
     derived->condition = syn_expr_copy(arena, condition);
 
     syn_stmt *body = syn_stmt_new(arena, SYN_STMT_BLOCK, state->probe->body->location);
@@ -249,6 +255,7 @@ void syn_derive_probes(syn_checker *checker, const syn_program *program)
             for (unsigned p = 0; p < item->probe->points.count; p++) {
                 syn_probe_point *point = item->probe->points.items[p];
                 unsigned before = checker->result->probe_count;
+                state.written = point;
                 expand(&state, point, (body_list){0}, (body_list){0}, point->condition, NULL, 0);
                 /* '!': once a sufficient point resolves, the rest are alternatives not needed. */
                 if (point->sufficient && checker->result->probe_count > before)

@@ -278,7 +278,8 @@ static void layout_scratch(syn_bpf_generator *g)
     g->key_offset = 0;
     g->value_offset = (key + 7) & ~7u;
     g->format_offset = g->value_offset + ((value + 7) & ~7u);
-    g->strings_offset = g->format_offset + 8 * SYN_BPF_FORMAT_MAX_ARGUMENTS;
+    g->temporary_offset = g->format_offset + 8 * SYN_BPF_FORMAT_MAX_ARGUMENTS;
+    g->strings_offset = g->temporary_offset + ((g->program->max_string_length + 7) & ~7u);
 }
 
 static void prologue(syn_bpf_generator *g)
@@ -286,6 +287,13 @@ static void prologue(syn_bpf_generator *g)
     syn_bpf_emitter *e = &g->emitter;
     if (g->uses_context)
         syn_bpf_move(e, SYN_BPF_CONTEXT, BPF_REG_1);
+    /* Once exit() or an error has stopped the script, its probes do nothing more,
+     * as in SystemTap; the flags are read here, before any work. */
+    syn_bpf_load_map(e, BPF_REG_1, SYN_BPF_MAP_GLOBALS_VALUE, 0, SYN_IR_RESERVED_EXIT);
+    syn_bpf_load(e, BPF_DW, BPF_REG_2, BPF_REG_1, 0);
+    syn_bpf_load(e, BPF_DW, BPF_REG_3, BPF_REG_1, SYN_IR_RESERVED_FAULT - SYN_IR_RESERVED_EXIT);
+    syn_bpf_alu(e, BPF_OR, BPF_REG_2, BPF_REG_3);
+    syn_bpf_jump_immediate(e, BPF_JNE, BPF_REG_2, 0, g->exit_label);
     if (!g->uses_scratch)
         return;
     /* Scratch memory is an array with one entry per CPU. */

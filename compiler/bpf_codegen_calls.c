@@ -325,41 +325,23 @@ static void wall_clock(syn_bpf_generator *g, const syn_ir_instruction *instructi
     syn_bpf_commit(g, instruction->dest, BPF_REG_0);
 }
 
-/* r0 = the length of the string in slot `reg`: whole words first, then
- * the bytes of the word that holds the NUL. */
+/* r0 = the length of the string in slot `reg`.  The kernel's string copy
+ * into a scratch buffer returns it in one helper call: a loop here would
+ * give the verifier one path per possible length, and a length used as an
+ * offset later (substr(s, strlen(s) - 3, 3)) multiplies those paths. */
 static void string_length(syn_bpf_generator *g, syn_ir_register reg)
 {
     syn_bpf_emitter *e = &g->emitter;
-    uint32_t words = (string_size(g) + 7) / 8;
-    uint32_t loop = syn_bpf_label_new(e), found = syn_bpf_label_new(e), done = syn_bpf_label_new(e);
-    uint32_t byte_loop = syn_bpf_label_new(e);
-    syn_bpf_string_address(g, BPF_REG_1, reg);
-    syn_bpf_move_immediate(e, BPF_REG_3, 0);
-    syn_bpf_label_place(e, loop);
-    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_3, (int32_t)words, found);
-    syn_bpf_load(e, BPF_DW, BPF_REG_4, BPF_REG_1, 0);
-    syn_bpf_word_has_zero(e, BPF_REG_4);
-    syn_bpf_jump_immediate(e, BPF_JNE, BPF_REG_5, 0, found);
-    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, 8);
-    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_3, 1);
-    syn_bpf_goto(e, loop);
-    syn_bpf_label_place(e, found);
-    /* r3 words were whole; count the bytes before the NUL in the next. */
-    syn_bpf_alu_immediate(e, BPF_LSH, BPF_REG_3, 3);
-    syn_bpf_move_immediate(e, BPF_REG_2, 0);
-    syn_bpf_label_place(e, byte_loop);
-    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_2, 8, done);
-    syn_bpf_move(e, BPF_REG_0, BPF_REG_3);
-    syn_bpf_alu(e, BPF_ADD, BPF_REG_0, BPF_REG_2);
-    syn_bpf_jump_immediate(e, BPF_JGE, BPF_REG_0, (int32_t)(string_size(g) - 1), done);
-    syn_bpf_load(e, BPF_B, BPF_REG_4, BPF_REG_1, 0);
-    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_4, 0, done);
-    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, 1);
-    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_2, 1);
-    syn_bpf_goto(e, byte_loop);
-    syn_bpf_label_place(e, done);
-    syn_bpf_move(e, BPF_REG_0, BPF_REG_3);
-    syn_bpf_alu(e, BPF_ADD, BPF_REG_0, BPF_REG_2);
+    uint32_t copied = syn_bpf_label_new(e);
+    syn_bpf_scratch_address(g, BPF_REG_1, g->temporary_offset);
+    syn_bpf_move_immediate(e, BPF_REG_2, string_size(g));
+    syn_bpf_string_address(g, BPF_REG_3, reg);
+    syn_bpf_call(e, BPF_FUNC_probe_read_kernel_str);
+    /* r0 counts the NUL; it cannot fail on our own memory, but a failure reads as "" */
+    syn_bpf_jump_immediate(e, BPF_JSGT, BPF_REG_0, 0, copied);
+    syn_bpf_move_immediate(e, BPF_REG_0, 1);
+    syn_bpf_label_place(e, copied);
+    syn_bpf_alu_immediate(e, BPF_SUB, BPF_REG_0, 1);
 }
 
 static void substring(syn_bpf_generator *g, const syn_ir_instruction *instruction)

@@ -47,6 +47,7 @@ typedef struct syn_bpf_generator {
     uint32_t key_offset;          /* in scratch */
     uint32_t value_offset;
     uint32_t format_offset;       /* bpf_snprintf's values */
+    uint32_t temporary_offset;    /* one string's room for helpers' copies */
     uint32_t strings_offset;
     bool failed;
 } syn_bpf_generator;

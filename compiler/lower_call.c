@@ -144,7 +144,7 @@ static syn_ir_register lower_builtin(syn_function_lowering *f, const syn_expr *e
     if (strcmp(name, "pp") == 0)
         return string_constant(f, f->point ? f->point->name : "", location);
     if (strcmp(name, "pn") == 0)
-        return string_constant(f, f->probe ? f->probe->origin : "", location);
+        return string_constant(f, f->probe ? f->probe->written : "", location);
     if (strcmp(name, "probefunc") == 0 || strcmp(name, "ppfunc") == 0)
         return string_constant(f, probe_function_name(f), location);
     if (f->in_kernel ? !builtin->in_kernel : !builtin->in_userspace) {

@@ -69,6 +69,7 @@ typedef struct syn_derived_probe {
     const struct syn_point *resolved; /* the concrete point, when a resolver was given */
     const syn_probe *probe;       /* the user's probe */
     char *origin;                 /* how it was derived, for -p2 */
+    char *written;                /* the user's point it came from, as written: pn() */
     syn_stmt *body;               /* a checked copy */
     syn_expr *condition;          /* copied, or NULL */
     syn_symbol_list locals;

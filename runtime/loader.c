@@ -95,7 +95,7 @@ static bool create_scratch(syn_loaded_program *loaded, const syn_maps *maps, syn
 }
 
 static syn_status load_one(const syn_loader *loader, syn_loaded_program *loaded, const syn_maps *maps,
-                           syn_diagnostics *diagnostics, syn_buffer *verifier_log)
+                           syn_diagnostics *diagnostics, syn_verifier_log detail, syn_buffer *verifier_log)
 {
     const syn_bpf_program *program = loaded->program;
     if (!create_scratch(loaded, maps, diagnostics))
@@ -112,12 +112,12 @@ static syn_status load_one(const syn_loader *loader, syn_loaded_program *loaded,
                                &options);
     int error = loaded->fd < 0 ? errno : 0;
     char *log = NULL;
-    if (loaded->fd < 0 || verifier_log) {
+    if (loaded->fd < 0 || detail == SYN_VERIFIER_LOG_EVERY) {
         /* Again with the verifier's log, which is only worth its cost now. */
         log = syn_calloc(1, SYN_VERIFIER_LOG_BYTES);
         LIBBPF_OPTS(bpf_prog_load_opts, logged, .expected_attach_type = program->expected_attach_type,
                     .attach_btf_id = program->attach_btf_id, .log_buf = log, .log_size = SYN_VERIFIER_LOG_BYTES,
-                    .log_level = verifier_log ? 2 : 1);
+                    .log_level = detail == SYN_VERIFIER_LOG_EVERY ? 2 : 1);
         int fd = bpf_prog_load(program->type, program->name, "GPL", instructions, program->instruction_count,
                                &logged);
         if (loaded->fd < 0 && fd >= 0) {
@@ -126,7 +126,7 @@ static syn_status load_one(const syn_loader *loader, syn_loaded_program *loaded,
         } else if (fd >= 0) {
             close(fd);
         }
-        if (verifier_log) {
+        if (detail != SYN_VERIFIER_LOG_NONE) {
             syn_buffer_printf(verifier_log, "; verifier log for %s\n", program->probe->point);
             syn_buffer_append_string(verifier_log, log);
         }
@@ -163,7 +163,7 @@ static bool create_rodata(syn_loader *loader, const syn_bpf_object *object, syn_
 }
 
 syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
-                           syn_diagnostics *diagnostics, syn_buffer *verifier_log)
+                           syn_diagnostics *diagnostics, syn_verifier_log detail, syn_buffer *verifier_log)
 {
     memset(loader, 0, sizeof(*loader));
     loader->rodata_fd = -1;
@@ -174,7 +174,7 @@ syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, con
         syn_loaded_program *loaded = &loader->programs[loader->count++];
         loaded->program = &object->programs[p];
         loaded->fd = loaded->scratch_fd = -1;
-        syn_status status = load_one(loader, loaded, maps, diagnostics, verifier_log);
+        syn_status status = load_one(loader, loaded, maps, diagnostics, detail, verifier_log);
         if (status != SYN_OK)
             return status;
     }

@@ -25,11 +25,18 @@ typedef struct syn_loader {
     int rodata_fd;               /* read-only constants shared by the programs, or -1 */
 } syn_loader;
 
+/* How much of the verifier's own log is kept. */
+typedef enum syn_verifier_log {
+    SYN_VERIFIER_LOG_NONE,
+    SYN_VERIFIER_LOG_REJECTED,   /* the log of a program it refused (-v) */
+    SYN_VERIFIER_LOG_EVERY       /* every program's full log (-vv) */
+} syn_verifier_log;
+
 /* Loads every program of `object`; a rejection is reported at the script
  * location of the instruction the verifier refused, and the verifier's own
- * log goes to `verifier_log` when it is not NULL. */
+ * log goes to `log` as `detail` asks. */
 syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
-                           syn_diagnostics *diagnostics, syn_buffer *verifier_log);
+                           syn_diagnostics *diagnostics, syn_verifier_log detail, syn_buffer *log);
 syn_status syn_loader_attach(syn_loader *loader, syn_kernel *kernel, syn_diagnostics *diagnostics);
 void syn_loader_release(syn_loader *loader);
 

@@ -36,10 +36,19 @@ static void host_warning(void *context, const char *text, size_t length)
     syn_warning(&state->diagnostics, NULL, "%.*s", (int)length, text);
 }
 
+/* The script is stopping: the flag in the globals map also stops the kernel probes at once,
+ * so none runs between this moment and their detachment. */
+static void finish(syn_session *session)
+{
+    if (!session->finished && session->maps.globals)
+        syn_maps_set_reserved(&session->maps, SYN_IR_RESERVED_EXIT, 1);
+    session->finished = true;
+}
+
 static void host_exit(void *context)
 {
     syn_state *state = context;
-    state->session->finished = true;
+    finish(state->session);
 }
 
 static int64_t clock_ns(clockid_t clock)
@@ -53,7 +62,7 @@ static void report_fault(syn_state *state, uint32_t site_index, uint64_t detail,
 {
     syn_session *session = state->session;
     session->failed = true;
-    session->finished = true;
+    finish(session);
     if (session->fault_reported || site_index >= session->object.fault_count)
         return;
     session->fault_reported = true;
@@ -131,7 +140,7 @@ static int handle_record(void *context, void *data, size_t size)
         render_print_record(state, data, size);
         break;
     case SYN_BPF_RECORD_EXIT:
-        state->session->finished = true;
+        finish(state->session);
         break;
     case SYN_BPF_RECORD_FAULT: {
         uint32_t site;
@@ -157,7 +166,7 @@ static void check_flags(syn_state *state)
     memcpy(&exit_flag, session->maps.globals + SYN_IR_RESERVED_EXIT, 8);
     memcpy(&fault_flag, session->maps.globals + SYN_IR_RESERVED_FAULT, 8);
     if (exit_flag)
-        session->finished = true;
+        finish(session);
     if (fault_flag && !session->fault_reported)
         report_fault(state, (uint32_t)(fault_flag - 1), 0, NULL);
 }
@@ -190,7 +199,7 @@ static void run_userspace(syn_state *state, syn_userspace_event kind)
     for (uint32_t i = 0; i < count; i++) {
         if (!syn_interpreter_run(session->interpreter, probes[i])) {
             session->failed = true;
-            session->finished = true;
+            finish(session);
             /* After an error in begin or a timer the rest of that kind is skipped, as in SystemTap. */
             if (kind != SYN_USERSPACE_END && kind != SYN_USERSPACE_ERROR)
                 break;
@@ -303,9 +312,13 @@ static syn_status prepare(syn_state *state, bool attach)
     syn_buffer log;
     syn_buffer_init(&log);
     syn_status status = syn_loader_load(&session->loader, &session->object, &session->maps, &state->diagnostics,
-                                        state->verbosity >= 2 ? &log : NULL);
+                                        state->verbosity >= 2   ? SYN_VERIFIER_LOG_EVERY
+                                        : state->verbosity == 1 ? SYN_VERIFIER_LOG_REJECTED
+                                                                : SYN_VERIFIER_LOG_NONE,
+                                        &log);
+    /* The raw log goes to the diagnostics handler like any message, so an embedding tool sees it. */
     if (log.length)
-        fputs(log.data, stderr);
+        syn_note(&state->diagnostics, NULL, "the kernel's BPF verifier log:\n%.*s", (int)log.length, log.data);
     syn_buffer_release(&log);
     (void)attach;
     return status;
@@ -403,7 +416,7 @@ static void run_timer(syn_state *state, uint32_t index)
         return;
     if (!syn_interpreter_run(session->interpreter, timer->probe)) {
         session->failed = true;
-        session->finished = true;
+        finish(session);
         return;
     }
     arm_timer(timer);
@@ -422,7 +435,7 @@ syn_status syn_service(syn_state *state, int timeout_ms)
             if (tag == TAG_RING) {
                 ring_buffer__consume(session->ring);
             } else if (tag == TAG_STOP) {
-                session->finished = true;
+                finish(session);
             } else if (tag >= TAG_TIMER) {
                 run_timer(state, (uint32_t)(tag - TAG_TIMER));
             }

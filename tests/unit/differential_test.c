@@ -480,7 +480,8 @@ static bool run_script(script_run *run, const char *text, uint32_t max_string_le
         run->object.programs[p].expected_attach_type = 0;
         run->object.programs[p].attach_btf_id = 0;
     }
-    syn_status status = syn_loader_load(&run->loader, &run->object, &run->maps, &run->state->diagnostics, NULL);
+    syn_status status = syn_loader_load(&run->loader, &run->object, &run->maps, &run->state->diagnostics,
+                                        SYN_VERIFIER_LOG_NONE, NULL);
     if (status != SYN_OK) {
         run->permission_denied = status == SYN_ERROR_PERMISSION;
         return fail_run(run, "loading into the kernel");
