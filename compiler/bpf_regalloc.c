@@ -31,33 +31,51 @@ static void successors(const syn_ir_block *block, uint32_t *targets, uint32_t *c
     }
 }
 
-/* Blocks nothing reaches are left out: the verifier rejects unreachable code. */
+/* Blocks are laid out in reverse postorder, leaving out those nothing
+ * reaches (the verifier rejects unreachable code).  In that order only a
+ * loop's edge goes back to an earlier block, which widen_over_loops relies
+ * on: a join block created before the branches that reach it still comes
+ * after them. */
 static void find_reachable(const syn_ir_function *function, syn_bpf_allocation *allocation)
 {
-    allocation->reachable = syn_calloc(function->block_count + 1, sizeof(bool));
-    uint32_t *stack = syn_malloc((function->block_count + 1) * sizeof(uint32_t));
-    uint32_t depth = 0;
+    uint32_t blocks = function->block_count + 1;
+    allocation->reachable = syn_calloc(blocks, sizeof(bool));
+    uint32_t **targets = syn_calloc(blocks, sizeof(uint32_t *));
+    uint32_t *target_count = syn_calloc(blocks, sizeof(uint32_t));
+    uint32_t *stack = syn_malloc(blocks * sizeof(uint32_t));
+    uint32_t *next_target = syn_calloc(blocks, sizeof(uint32_t));
+    uint32_t *postorder = syn_malloc(blocks * sizeof(uint32_t));
+    uint32_t depth = 0, finished = 0;
     stack[depth++] = 0;
     allocation->reachable[0] = true;
     while (depth) {
-        const syn_ir_block *block = &function->blocks[stack[--depth]];
-        uint32_t *targets = syn_malloc((block->count + 3) * sizeof(uint32_t));
-        uint32_t count;
-        successors(block, targets, &count);
-        for (uint32_t i = 0; i < count; i++) {
-            if (!allocation->reachable[targets[i]]) {
-                allocation->reachable[targets[i]] = true;
-                stack[depth++] = targets[i];
-            }
+        uint32_t b = stack[depth - 1];
+        if (!targets[b]) {
+            const syn_ir_block *block = &function->blocks[b];
+            targets[b] = syn_malloc((block->count + 3) * sizeof(uint32_t));
+            successors(block, targets[b], &target_count[b]);
         }
-        free(targets);
+        if (next_target[b] < target_count[b]) {
+            uint32_t target = targets[b][next_target[b]++];
+            if (!allocation->reachable[target]) {
+                allocation->reachable[target] = true;
+                stack[depth++] = target;
+            }
+            continue;
+        }
+        postorder[finished++] = b;
+        depth--;
     }
+    allocation->block_order = syn_malloc(blocks * sizeof(uint32_t));
+    for (uint32_t i = 0; i < finished; i++)
+        allocation->block_order[allocation->block_count++] = postorder[finished - 1 - i];
+    for (uint32_t b = 0; b < function->block_count; b++)
+        free(targets[b]);
+    free(targets);
+    free(target_count);
     free(stack);
-    allocation->block_order = syn_malloc((function->block_count + 1) * sizeof(uint32_t));
-    for (uint32_t b = 0; b < function->block_count; b++) {
-        if (allocation->reachable[b])
-            allocation->block_order[allocation->block_count++] = b;
-    }
+    free(next_target);
+    free(postorder);
 }
 
 static void touch(interval *intervals, syn_ir_register reg, uint32_t position)
@@ -88,10 +106,9 @@ static void widen_over_loops(const syn_ir_function *function, const syn_bpf_allo
         for (uint32_t o = 0; o < allocation->block_count; o++) {
             const syn_ir_block *block = &function->blocks[allocation->block_order[o]];
             position += block->count;
-            uint32_t targets[64];
-            uint32_t count = 0;
-            if (block->count < 60)
-                successors(block, targets, &count);
+            uint32_t *targets = syn_malloc((block->count + 3) * sizeof(uint32_t));
+            uint32_t count;
+            successors(block, targets, &count);
             for (uint32_t t = 0; t < count; t++) {
                 uint32_t start = block_start[targets[t]];
                 uint32_t end = position;
@@ -110,6 +127,7 @@ static void widen_over_loops(const syn_ir_function *function, const syn_bpf_allo
                     }
                 }
             }
+            free(targets);
         }
     }
 }

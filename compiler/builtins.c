@@ -80,6 +80,8 @@ static const syn_builtin builtins[] = {
     /* numbers and networks */
     {"randint", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a random number below n", B},
     {"ip_ntop", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "an IPv4 address as dotted text", B},
+    {"tcp_state_str", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a TCP state's name, as tcpstates prints it", B},
+    {"tcp_sockstate_str", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a TCP state's name, as SystemTap's tapset has it", B},
 };
 
 const syn_builtin *syn_builtin_lookup(const char *name)

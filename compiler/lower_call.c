@@ -1,6 +1,7 @@
 /* Lowering of calls: the print family into output events, the other
  * builtins into BUILTIN instructions, and user functions (inlined into
  * kernel probes, called from userspace ones). */
+#include <stdio.h>
 #include <string.h>
 
 #include "compiler/lower_internal.h"
@@ -25,6 +26,51 @@ static syn_ir_register string_constant(syn_function_lowering *f, const char *tex
     instruction->dest = syn_lower_register(f, SYN_IR_STRING);
     instruction->immediate = syn_ir_string(f->lowerer->program, text);
     return instruction->dest;
+}
+
+/* ---- TCP state names ------------------------------------------------------------- */
+
+/* The kernel's TCP states (include/net/tcp_states.h), whose numbers are ABI. */
+static const char *const tcp_states[] = {
+    NULL, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE",
+    "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV", "BOUND_INACTIVE",
+};
+
+/* tcp_state_str(s) is the name as tcpstates prints it ("SYN_RECV", "UNKNOWN" for
+ * others); tcp_sockstate_str(s) is SystemTap's tapset function ("TCP_SYN_RECV",
+ * "UNDEF").  A chain of comparisons, so both back ends run it. */
+static syn_ir_register tcp_state_name(syn_function_lowering *f, const syn_expr *expr, bool systemtap_style)
+{
+    const syn_location *location = &expr->location;
+    syn_ir_register state = syn_lower_expr(f, expr->call.arguments.items[0]);
+    syn_ir_register result = string_constant(f, systemtap_style ? "UNDEF" : "UNKNOWN", location);
+    uint32_t end = syn_ir_block_new(f->function);
+    char name[32];
+    for (uint32_t value = 1; value < sizeof(tcp_states) / sizeof(tcp_states[0]); value++) {
+        syn_ir_instruction *number = syn_lower_emit(f, SYN_IR_CONSTANT, location);
+        number->dest = syn_lower_register(f, SYN_IR_LONG);
+        number->immediate = value;
+        syn_ir_instruction *compare = syn_lower_emit(f, SYN_IR_COMPARE, location);
+        compare->dest = syn_lower_register(f, SYN_IR_LONG);
+        compare->a = state;
+        compare->b = number->dest;
+        compare->op = SYN_IR_EQUAL;
+        uint32_t matched = syn_ir_block_new(f->function), next = syn_ir_block_new(f->function);
+        syn_ir_instruction *branch = syn_lower_emit(f, SYN_IR_BRANCH, location);
+        branch->a = compare->dest;
+        branch->target_true = matched;
+        branch->target_false = next;
+        f->block = matched;
+        snprintf(name, sizeof(name), "%s%s", systemtap_style ? "TCP_" : "", tcp_states[value]);
+        syn_ir_instruction *text = syn_lower_emit(f, SYN_IR_STRING_CONSTANT, location);
+        text->dest = result;
+        text->immediate = syn_ir_string(f->lowerer->program, name);
+        syn_lower_emit(f, SYN_IR_JUMP, location)->target_true = end;
+        f->block = next;
+    }
+    syn_lower_emit(f, SYN_IR_JUMP, location)->target_true = end;
+    f->block = end;
+    return result;
 }
 
 /* ---- output events ------------------------------------------------------------ */
@@ -145,6 +191,8 @@ static syn_ir_register lower_builtin(syn_function_lowering *f, const syn_expr *e
         return string_constant(f, f->point ? f->point->name : "", location);
     if (strcmp(name, "pn") == 0)
         return string_constant(f, f->probe ? f->probe->written : "", location);
+    if (strcmp(name, "tcp_state_str") == 0 || strcmp(name, "tcp_sockstate_str") == 0)
+        return tcp_state_name(f, expr, strcmp(name, "tcp_sockstate_str") == 0);
     if (strcmp(name, "probefunc") == 0 || strcmp(name, "ppfunc") == 0)
         return string_constant(f, probe_function_name(f), location);
     if (f->in_kernel ? !builtin->in_kernel : !builtin->in_userspace) {
