@@ -37,6 +37,8 @@ static int configure(syn_state *state, const syn_options *options)
 {
     if (options->no_warnings)
         syn_set_warning_mode(state, SYN_WARNINGS_HIDE);
+    if (options->quiet)
+        syn_set_warning_mode(state, SYN_WARNINGS_QUIET);
     if (options->warnings_are_errors)
         syn_set_warning_mode(state, SYN_WARNINGS_AS_ERRORS);
     syn_set_verbosity(state, options->verbosity);
@@ -147,8 +149,10 @@ static syn_status serve(syn_state *state, const syn_options *options, pid_t chil
 }
 
 /* A -c command that failed is reported, as SystemTap does, and fails the run. */
-static bool command_failed(int status)
+static bool command_failed(int status, bool quiet)
 {
+    if (quiet)
+        return (WIFEXITED(status) && WEXITSTATUS(status) != 0) || WIFSIGNALED(status);
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         fprintf(stderr, "warning: the -c command exited with status %d\n", WEXITSTATUS(status));
         return true;
@@ -207,7 +211,7 @@ static int run(syn_state *state, const syn_options *options)
         child_ended = true;
     running_state = NULL;
     /* A command still running when the script ends is left to run, as with stap. */
-    bool failed = child_ended && command_failed(child_status);
+    bool failed = child_ended && command_failed(child_status, options->quiet);
     return status == SYN_OK && !failed ? 0 : 1;
 }
 

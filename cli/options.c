@@ -33,7 +33,8 @@ void syn_options_print_help(const char *program)
            "                   3 lower to IR (prints it), 4 generate BPF (prints it and has\n"
            "                   the kernel's verifier check it), 5 run (the default)\n"
            "  -v               more verbose (repeat for more)\n"
-           "  -w               do not print warnings\n"
+           "  -q               quiet: no warnings, from the compiler, the script or syn\n"
+           "  -w               do not print the compiler's warnings\n"
            "  -W               treat warnings as errors\n"
            "  -D NAME=VALUE    set a limit such as MAXSTRINGLEN or MAXMAPENTRIES\n"
            "  -G NAME=VALUE    set the initial value of a global variable\n"
@@ -50,7 +51,8 @@ void syn_options_print_help(const char *program)
            "  -V, --version    show the version\n"
            "\n"
            "Script arguments are $1, $2, ... (as source text) and @1, @2, ... (as strings);\n"
-           "$# and @# give their number.\n"
+           "$# and @# give their number.  Options may follow the script; arguments that\n"
+           "start with '-' go after \"--\".\n"
            "\n"
            "Exit status: 0 when the script was accepted (and ran), 1 when it was\n"
            "rejected or failed, 2 on a usage error.\n",
@@ -89,8 +91,9 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
     opterr = 0;
     optind = 1;
     int option;
-    /* '+' stops at the script: what follows belongs to the script. */
-    while ((option = getopt_long(argc, argv, "+e:p:vwWD:G:I:r:a:o:c:x:T:s:hV", long_options, NULL)) != -1) {
+    /* As with stap, options may also follow the script (syn x.syn -c CMD);
+     * script arguments that start with '-' come after "--". */
+    while ((option = getopt_long(argc, argv, "e:p:vqwWD:G:I:r:a:o:c:x:T:s:hV", long_options, NULL)) != -1) {
         switch (option) {
         case 'e': options->script_text = optarg; break;
         case 'p': {
@@ -105,6 +108,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         }
         case 'v': options->verbosity++; break;
         case 'w': options->no_warnings = true; break;
+        case 'q': options->quiet = true; break;
         case 'W': options->warnings_are_errors = true; break;
         case 'D':
             if (split_setting(program, 'D', optarg, &options->defines,

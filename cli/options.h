@@ -17,6 +17,7 @@ typedef struct syn_options {
     int argument_count;
     int verbosity;              /* -v count */
     bool no_warnings;           /* -w */
+    bool quiet;                 /* -q: no warnings of any kind */
     bool warnings_are_errors;   /* -W */
     syn_name_value *defines;    /* -D */
     int define_count;

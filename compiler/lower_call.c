@@ -139,6 +139,20 @@ static syn_ir_register lower_output(syn_function_lowering *f, const syn_expr *ex
     return instruction->dest;
 }
 
+syn_ir_register syn_lower_format(syn_function_lowering *f, const char *format, const syn_ir_register *values,
+                                 const syn_ir_register_kind *kinds, uint32_t count, const syn_location *location)
+{
+    uint32_t event_index = new_event(f, SYN_IR_EVENT_PRINTF, format, false, count, location);
+    syn_ir_event *event = &f->lowerer->program->events[event_index];
+    for (uint32_t i = 0; i < count; i++)
+        event->argument_kinds[i] = kinds[i];
+    syn_ir_instruction *instruction = syn_lower_emit(f, SYN_IR_FORMAT, location);
+    instruction->event = event_index;
+    syn_lower_set_arguments(f, instruction, values, count);
+    instruction->dest = syn_lower_register(f, SYN_IR_STRING);
+    return instruction->dest;
+}
+
 /* warn(msg) goes to standard error; log(msg) is println(msg). */
 static void lower_message(syn_function_lowering *f, const syn_expr *expr, bool warning)
 {

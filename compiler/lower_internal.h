@@ -91,6 +91,9 @@ uint32_t syn_lower_histogram(syn_function_lowering *f, const syn_expr *expr);
 
 /* lower_call.c */
 syn_ir_register syn_lower_call(syn_function_lowering *f, const syn_expr *expr, bool value_used);
+/* sprintf(format, values...) of registers already computed. */
+syn_ir_register syn_lower_format(syn_function_lowering *f, const char *format, const syn_ir_register *values,
+                                 const syn_ir_register_kind *kinds, uint32_t count, const syn_location *location);
 
 /* lower_target.c */
 syn_ir_register syn_lower_target(syn_function_lowering *f, const syn_expr *expr);

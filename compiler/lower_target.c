@@ -84,7 +84,7 @@ static bool lower_variable(target_lowering *t, const syn_expr *expr, place *out)
         return false;
     }
     if (expr->target.context) {
-        fail(t, &expr->location, "$$%s is not supported by syn yet; print the variables one by one",
+        fail(t, &expr->location, "$$%s is a string of every variable and cannot be reached through",
              expr->target.name);
         return false;
     }
@@ -407,6 +407,120 @@ static bool is_defined(syn_function_lowering *f, const syn_expr *expr)
     return defined;
 }
 
+/* ---- $$vars, $$parms, $$locals ------------------------------------------------- */
+
+static bool is_text(const syn_target_variable *variable)
+{
+    bool characters = variable->c_type && strstr(variable->c_type, "char");
+    return characters && (variable->access == SYN_TARGET_DATA_LOC ||
+                          (variable->access == SYN_TARGET_FIELD_ADDRESS && variable->element_size == 1));
+}
+
+/* A raw tracepoint offers each argument by name and as $argN: $$parms lists it once. */
+static bool listed_already(const syn_point *point, uint32_t index)
+{
+    const syn_target_variable *variable = &point->variables[index];
+    for (uint32_t i = 0; i < index; i++) {
+        if (point->variables[i].access == variable->access && point->variables[i].offset == variable->offset)
+            return true;
+    }
+    return false;
+}
+
+/* One variable as "name=%#x" (numbers and pointers, as SystemTap prints them)
+ * or name="%s" (a tracepoint's strings and char arrays). */
+static void add_variable(target_lowering *t, const syn_expr *expr, const syn_target_variable *variable,
+                         syn_buffer *format, syn_ir_register *value, syn_ir_register_kind *kind)
+{
+    syn_function_lowering *f = t->f;
+    syn_expr named = *expr;
+    named.target.context = false;
+    named.target.name = variable->name;
+    place at;
+    if (!lower_variable(t, &named, &at)) {
+        *value = long_register(t);
+        *kind = SYN_IR_LONG;
+        return;
+    }
+    if (format->length)
+        syn_buffer_append_char(format, ' ');
+    if (is_text(variable)) {
+        syn_ir_instruction *read = emit(t, SYN_IR_KERNEL_STRING, expr);
+        read->a = at.reg;
+        read->dest = syn_lower_register(f, SYN_IR_STRING);
+        syn_lower_mark_fault(f, read);
+        syn_buffer_printf(format, "%s=\"%%s\"", variable->name);
+        *value = read->dest;
+        *kind = SYN_IR_STRING;
+        return;
+    }
+    syn_buffer_printf(format, "%s=%%#x", variable->name);
+    *value = at.reg;
+    *kind = SYN_IR_LONG;
+}
+
+/* $$vars and $$parms: every variable of the point, formatted in pieces of at
+ * most as many values as the kernel's bpf_snprintf takes, joined.  Tracepoints
+ * have parameters only, so $$locals is empty. */
+static syn_ir_register lower_all_variables(target_lowering *t, const syn_expr *expr)
+{
+    syn_function_lowering *f = t->f;
+    const syn_point *point = f->point;
+    const char *which = expr->target.name;
+    if (strcmp(which, "return") == 0) {
+        fail(t, &expr->location, "$$return is only available in .return probes, and %s is not one",
+             point ? point->name : "this probe");
+        return syn_lower_register(f, SYN_IR_STRING);
+    }
+    if (!point || !syn_point_in_kernel(point)) {
+        fail(t, &expr->location, "$$%s needs a kernel probe point", which);
+        return syn_lower_register(f, SYN_IR_STRING);
+    }
+    enum { PIECE = 12 };
+    syn_ir_register result = SYN_IR_NO_REGISTER;
+    bool locals = strcmp(which, "locals") == 0;
+    uint32_t index = 0;
+    do {
+        syn_buffer format;
+        syn_buffer_init(&format);
+        if (result != SYN_IR_NO_REGISTER)
+            syn_buffer_append_char(&format, ' ');
+        size_t start = format.length;
+        syn_ir_register values[PIECE];
+        syn_ir_register_kind kinds[PIECE];
+        uint32_t count = 0;
+        for (; !locals && index < point->variable_count && count < PIECE; index++) {
+            if (listed_already(point, index))
+                continue;
+            syn_buffer piece;
+            syn_buffer_init(&piece);
+            add_variable(t, expr, &point->variables[index], &piece, &values[count], &kinds[count]);
+            if (format.length > start && piece.length)
+                syn_buffer_append_char(&format, ' ');
+            syn_buffer_append(&format, piece.data ? piece.data : "", piece.length);
+            syn_buffer_release(&piece);
+            count++;
+        }
+        if (!count && result != SYN_IR_NO_REGISTER) {
+            syn_buffer_release(&format);
+            break;
+        }
+        syn_ir_register text = syn_lower_format(f, format.data ? format.data : "", values, kinds, count,
+                                                &expr->location);
+        syn_buffer_release(&format);
+        if (result == SYN_IR_NO_REGISTER) {
+            result = text;
+        } else {
+            syn_ir_instruction *join = emit(t, SYN_IR_CONCAT, expr);
+            join->a = result;
+            join->b = text;
+            join->dest = syn_lower_register(f, SYN_IR_STRING);
+            result = join->dest;
+        }
+    } while (!locals && index < point->variable_count);
+    return result;
+}
+
 syn_ir_register syn_lower_target(syn_function_lowering *f, const syn_expr *expr)
 {
     target_lowering t = {.f = f, .btf = f->lowerer->options->btf};
@@ -433,6 +547,12 @@ syn_ir_register syn_lower_target(syn_function_lowering *f, const syn_expr *expr)
         return syn_lower_register(f, SYN_IR_LONG);
     case SYN_EXPR_EMBEDDED:
         return syn_lower_register(f, SYN_IR_LONG);
+    case SYN_EXPR_TARGET:
+        if (expr->target.context)
+            return lower_all_variables(&t, expr);
+        if (!lower_place(&t, expr, &at))
+            return syn_lower_register(f, SYN_IR_LONG);
+        return value_of(&t, expr, &at);
     case SYN_EXPR_UNARY:
         if (!lower_place(&t, expr->unary.operand, &at))
             return syn_lower_register(f, SYN_IR_LONG);

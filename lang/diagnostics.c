@@ -124,9 +124,10 @@ void syn_report(syn_diagnostics *diagnostics, syn_severity severity, const syn_l
                 const char *format, va_list args)
 {
     if (severity == SYN_SEVERITY_WARNING) {
-        if (diagnostics->warning_mode == SYN_WARNINGS_HIDE)
+        if (diagnostics->warning_mode == SYN_WARNINGS_QUIET ||
+            (diagnostics->warning_mode == SYN_WARNINGS_HIDE && !diagnostics->at_run_time))
             return;
-        if (diagnostics->warning_mode == SYN_WARNINGS_AS_ERRORS)
+        if (diagnostics->warning_mode == SYN_WARNINGS_AS_ERRORS && !diagnostics->at_run_time)
             severity = SYN_SEVERITY_ERROR;
     }
     syn_buffer message;

@@ -14,6 +14,7 @@ typedef struct syn_diagnostics {
     syn_diagnostic_handler handler;
     void *user_data;
     syn_warning_mode warning_mode;
+    bool at_run_time;             /* warnings now come from the running script */
     unsigned error_count;
     unsigned warning_count;
     unsigned error_limit;   /* passes stop reporting (and working) past it */

@@ -364,6 +364,7 @@ syn_status syn_start(syn_state *state)
             .target_pid = session->target_pid,
         };
         session->interpreter = syn_interpreter_new(state->ir, &session->maps, &host, &state->diagnostics);
+        state->diagnostics.at_run_time = true;
         run_userspace(state, SYN_USERSPACE_BEGIN);
         if (!session->finished)
             status = syn_loader_attach(&session->loader, &state->kernel, &state->diagnostics);
@@ -477,6 +478,7 @@ syn_status syn_stop(syn_state *state)
     syn_status status = session->failed ? SYN_ERROR_RUNTIME : SYN_OK;
     session_free(session);
     state->session = NULL;
+    state->diagnostics.at_run_time = false;
     return status;
 }
 

@@ -80,15 +80,18 @@ void syn_set_diagnostic_handler(syn_state *state, syn_diagnostic_handler handler
 void syn_set_output_handler(syn_state *state, syn_output_handler handler, void *user_data);
 void syn_set_output_file(syn_state *state, FILE *file);
 
+/* Warnings of the compiler (about the script's text) and of the run (warn(),
+ * lost events) are told apart: -w and -W concern the compiler's only. */
 typedef enum syn_warning_mode {
-    SYN_WARNINGS_SHOW,     /* the default */
-    SYN_WARNINGS_HIDE,     /* like stap -w */
-    SYN_WARNINGS_AS_ERRORS /* like stap -W */
+    SYN_WARNINGS_SHOW,      /* the default */
+    SYN_WARNINGS_HIDE,      /* the compiler's are not shown, like stap -w */
+    SYN_WARNINGS_AS_ERRORS, /* the compiler's are errors, like stap -W */
+    SYN_WARNINGS_QUIET      /* none is shown, from the compiler or the run (syn -q) */
 } syn_warning_mode;
 void syn_set_warning_mode(syn_state *state, syn_warning_mode mode);
 
-/* How much libsyn says about what it does (stap -v): 0 by default; 2 and
- * more also print the kernel verifier's log of each program. */
+/* How much libsyn says about what it does (stap -v): 0 by default; 1 adds
+ * the kernel verifier's log of a program it rejects, 2 every program's. */
 void syn_set_verbosity(syn_state *state, int level);
 
 /* The size of the buffer kernel probes send output through, in MiB (stap -s);
