@@ -124,17 +124,6 @@ static uint32_t fault_site(syn_bpf_generator *g, const syn_ir_instruction *instr
     return object->fault_count++;
 }
 
-static const char *fault_message(syn_ir_fault kind)
-{
-    switch (kind) {
-    case SYN_IR_FAULT_DIVISION_BY_ZERO: return "division by 0";
-    case SYN_IR_FAULT_ARRAY_FULL: return "array overflow, check MAXMAPENTRIES";
-    case SYN_IR_FAULT_READ: return "kernel read fault";
-    case SYN_IR_FAULT_EMPTY_STATISTIC: return "empty aggregate";
-    default: return "error";
-    }
-}
-
 void syn_bpf_fault(syn_bpf_generator *g, const syn_ir_instruction *instruction, syn_ir_fault kind, int detail)
 {
     syn_bpf_emitter *e = &g->emitter;
@@ -145,7 +134,7 @@ void syn_bpf_fault(syn_bpf_generator *g, const syn_ir_instruction *instruction, 
             syn_bpf_copy_string(g, instruction->fault_message, BPF_REG_3);
         } else {
             syn_bpf_string_constant(g, g->allocation.scratch_offset[instruction->fault_message],
-                                    fault_message(kind));
+                                    syn_ir_fault_message(kind));
         }
         syn_bpf_goto(e, g->block_labels[instruction->fault_block]);
         return;
@@ -415,7 +404,7 @@ static void string_byte(syn_bpf_generator *g, const syn_ir_instruction *instruct
     syn_bpf_commit(g, instruction->dest, BPF_REG_0);
     syn_bpf_goto(e, good);
     syn_bpf_label_place(e, bad);
-    syn_bpf_fault(g, instruction, SYN_IR_FAULT_READ, BPF_REG_4);
+    syn_bpf_fault(g, instruction, SYN_IR_FAULT_STRING_INDEX, BPF_REG_4);
     syn_bpf_label_place(e, good);
 }
 
@@ -501,7 +490,7 @@ static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
         int bound = syn_bpf_operand(g, arguments[0], BPF_REG_1);
         syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, bound);
         syn_bpf_jump_immediate(e, BPF_JSGT, bound, 0, valid);
-        syn_bpf_fault(g, instruction, SYN_IR_FAULT_DIVISION_BY_ZERO, -1);
+        syn_bpf_fault(g, instruction, SYN_IR_FAULT_RANDOM_BOUND, -1);
         syn_bpf_label_place(e, valid);
         syn_bpf_call(e, BPF_FUNC_get_prandom_u32);
         syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_TEMP);

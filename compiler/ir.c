@@ -73,6 +73,20 @@ syn_ir_instruction *syn_ir_append(syn_ir_program *program, syn_ir_function *func
     return instruction;
 }
 
+const char *syn_ir_fault_message(syn_ir_fault kind)
+{
+    switch (kind) {
+    case SYN_IR_FAULT_DIVISION_BY_ZERO: return "division by 0";
+    case SYN_IR_FAULT_ARRAY_FULL: return "array overflow, check MAXMAPENTRIES";
+    case SYN_IR_FAULT_READ: return "kernel read fault";
+    case SYN_IR_FAULT_EMPTY_STATISTIC: return "empty aggregate";
+    case SYN_IR_FAULT_STRING_INDEX: return "string index out of range";
+    case SYN_IR_FAULT_RANDOM_BOUND: return "randint's bound must be positive";
+    case SYN_IR_FAULT_NONE:
+    default: return "error";
+    }
+}
+
 uint32_t syn_ir_string(syn_ir_program *program, const char *text)
 {
     for (uint32_t i = 0; i < program->string_count; i++) {

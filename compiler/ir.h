@@ -92,7 +92,13 @@ typedef enum syn_ir_fault {
     SYN_IR_FAULT_ARRAY_FULL,
     SYN_IR_FAULT_EMPTY_STATISTIC,
     SYN_IR_FAULT_READ,
+    SYN_IR_FAULT_STRING_INDEX,   /* stringat() outside the string */
+    SYN_IR_FAULT_RANDOM_BOUND,   /* randint() of a bound below 1 */
 } syn_ir_fault;
+
+/* The message of a fault, the same from either back end: what a catch
+ * receives and what is reported. */
+const char *syn_ir_fault_message(syn_ir_fault kind);
 
 enum {
     SYN_IR_READ_USER = 1,   /* KERNEL_STRING/KERNEL_READ from user memory */

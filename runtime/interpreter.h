@@ -18,6 +18,7 @@ typedef struct syn_interpreter_host {
     void *context;
     volatile sig_atomic_t *interrupted;   /* polled: set to stop a runaway loop */
     int64_t target_pid;
+    int64_t hz;                           /* the kernel's CONFIG_HZ, for jiffies() */
 } syn_interpreter_host;
 
 typedef struct syn_interpreter syn_interpreter;

@@ -51,6 +51,13 @@ static void host_exit(void *context)
     finish(state->session);
 }
 
+static int64_t kernel_hz(syn_state *state)
+{
+    const char *value = syn_kernel_config_lookup(&state->kernel_config, "CONFIG_HZ");
+    long hz = value ? strtol(value, NULL, 10) : 0;
+    return hz > 0 ? hz : 250;
+}
+
 static int64_t clock_ns(clockid_t clock)
 {
     struct timespec now;
@@ -72,19 +79,17 @@ static void report_fault(syn_state *state, uint32_t site_index, uint64_t detail,
         syn_error(&state->diagnostics, &site->location, "%s (in probe %s)", message ? message : "error()",
                   site->probe);
         break;
-    case SYN_IR_FAULT_DIVISION_BY_ZERO:
-        syn_error(&state->diagnostics, &site->location, "division by 0 (in probe %s)", site->probe);
-        break;
-    case SYN_IR_FAULT_ARRAY_FULL:
-        syn_error(&state->diagnostics, &site->location, "array overflow, check MAXMAPENTRIES (in probe %s)",
-                  site->probe);
-        break;
     case SYN_IR_FAULT_READ:
-        syn_error(&state->diagnostics, &site->location, "kernel read fault at 0x%llx (in probe %s)",
-                  (unsigned long long)detail, site->probe);
+        syn_error(&state->diagnostics, &site->location, "%s at 0x%llx (in probe %s)",
+                  syn_ir_fault_message(site->kind), (unsigned long long)detail, site->probe);
+        break;
+    case SYN_IR_FAULT_STRING_INDEX:
+        syn_error(&state->diagnostics, &site->location, "%s: %lld (in probe %s)", syn_ir_fault_message(site->kind),
+                  (long long)detail, site->probe);
         break;
     default:
-        syn_error(&state->diagnostics, &site->location, "runtime error (in probe %s)", site->probe);
+        syn_error(&state->diagnostics, &site->location, "%s (in probe %s)", syn_ir_fault_message(site->kind),
+                  site->probe);
         break;
     }
 }
@@ -362,6 +367,7 @@ syn_status syn_start(syn_state *state)
             .context = state,
             .interrupted = &session->interrupted,
             .target_pid = session->target_pid,
+            .hz = kernel_hz(state),
         };
         session->interpreter = syn_interpreter_new(state->ir, &session->maps, &host, &state->diagnostics);
         state->diagnostics.at_run_time = true;

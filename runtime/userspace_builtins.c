@@ -170,11 +170,14 @@ bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments,
     } else if (strcmp(name, "local_clock_ns") == 0 || strcmp(name, "ktime_get_ns") == 0) {
         *number_result = clock_ns(CLOCK_MONOTONIC);
     } else if (strcmp(name, "jiffies") == 0) {
-        *number_result = clock_ns(CLOCK_MONOTONIC) / 4000000LL;
+        /* The kernel's jiffies_64 starts at INITIAL_JIFFIES, (unsigned int)(-300 * HZ),
+         * and counts HZ a second while the system runs, as CLOCK_MONOTONIC does. */
+        int64_t hz = host->hz > 0 ? host->hz : 250;
+        uint64_t initial = (uint32_t)(-300 * hz);
+        *number_result = (int64_t)(initial + (uint64_t)(clock_ns(CLOCK_MONOTONIC) / (1000000000LL / hz)));
     } else if (strcmp(name, "randint") == 0) {
         if (arguments[0].number <= 0) {
-            snprintf(fault, fault_size, "randint: the bound must be positive, not %lld",
-                     (long long)arguments[0].number);
+            snprintf(fault, fault_size, "%s", syn_ir_fault_message(SYN_IR_FAULT_RANDOM_BOUND));
             return false;
         }
         uint64_t random_value = 0;
@@ -204,8 +207,7 @@ bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments,
     } else if (strcmp(name, "stringat") == 0) {
         int64_t length = (int64_t)strlen(arguments[0].string);
         if (arguments[1].number < 0 || arguments[1].number >= length) {
-            snprintf(fault, fault_size, "invalid index %lld for string of length %lld",
-                     (long long)arguments[1].number, (long long)length);
+            snprintf(fault, fault_size, "%s", syn_ir_fault_message(SYN_IR_FAULT_STRING_INDEX));
             return false;
         }
         *number_result = (unsigned char)arguments[0].string[arguments[1].number];

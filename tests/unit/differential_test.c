@@ -434,6 +434,17 @@ static int64_t reserved_word(const syn_maps *maps, uint32_t offset)
 
 /* Compiles `text`, loads its kernel probes, then runs kernel probe j and
  * begin probe j for each pair j in turn. */
+/* CONFIG_HZ of the running kernel, as the session gives it to the interpreter. */
+static int64_t kernel_hz(void)
+{
+    syn_kernel_config config;
+    syn_kernel_config_init(&config, NULL);
+    const char *value = syn_kernel_config_lookup(&config, "CONFIG_HZ");
+    int64_t hz = value ? strtoll(value, NULL, 10) : 250;
+    syn_kernel_config_release(&config);
+    return hz > 0 ? hz : 250;
+}
+
 static bool run_script(script_run *run, const char *text, uint32_t max_string_length, uint32_t max_map_entries,
                        size_t pair_count)
 {
@@ -510,6 +521,7 @@ static bool run_script(script_run *run, const char *text, uint32_t max_string_le
         .context = &host_data,
         .interrupted = NULL,
         .target_pid = pid,
+        .hz = kernel_hz(),
     };
     syn_interpreter *interpreter = syn_interpreter_new(ir, &run->maps, &host, &run->state->diagnostics);
     bool ok = true;
@@ -1489,8 +1501,8 @@ static group *context_cases(void)
     add_case(g, "r{i} = randint(10)", "r{i} >= 0 && r{i} < 10", NULL);
     add_case(g, "r{i} = randint(1)", "r{i}", NULL);
     add_case(g, "r{i} = randint(nmax)", "r{i} >= 0", NULL);
-    add_case(g, NULL, "task_current() != 0", NULL)->known =
-        "the interpreter's task_current() is 0; the kernel's is the task's address";
+    /* task_current() is not compared: in a userspace probe there is no current
+     * kernel task to point to, and it is 0 by design (doc/builtins.md). */
     return g;
 }
 
@@ -1503,10 +1515,7 @@ static group *clock_cases(void)
     add_expr(g, "gettimeofday_ns()")->tolerance = 2000000000;
     add_expr(g, "ktime_get_ns()")->tolerance = 2000000000;
     add_expr(g, "local_clock_ns()")->tolerance = 2000000000;
-    test_case *jiffies = add_expr(g, "jiffies()");
-    jiffies->tolerance = 2000;
-    jiffies->known = "the interpreter's jiffies() is CLOCK_MONOTONIC / 4 ms; the kernel's is jiffies_64, which "
-                     "starts at INITIAL_JIFFIES and counts at CONFIG_HZ";
+    add_expr(g, "jiffies()")->tolerance = 2000;
     return g;
 }
 
@@ -1542,10 +1551,7 @@ static group *control_flow_cases(void)
         {NULL, "f_add(f_add(n1, n7), f_add(nm13, f_max(n0, nm1)))"},
     };
     for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
-        add_case(g, calls[c][0], calls[c][1], NULL)->known =
-            "a begin probe that calls a script function runs that function instead of its own body "
-            "(lower_probe records the probe's function as program->function_count - 1, taken after the "
-            "callees were lowered and appended)";
+        add_case(g, calls[c][0], calls[c][1], NULL);
     }
     add_case(g, "if (n0) { l{i} = 5 }", "l{i} + 1", NULL);
     add_case(g, "if (n0) { t{i} = \"x\" }", "t{i} . \"|\"", NULL);
@@ -1575,18 +1581,10 @@ static group *fault_cases(void)
         add_case(g, text_of("try { {S}b{i} = %s } catch (m{i}) { {S}m{i} = m{i} }", expression), NULL, NULL)->alone =
             true;
     }
-    static const char *const other_messages[][2] = {
-        {"stringat(shello, 5)", "stringat() out of range: the kernel's message is \"kernel read fault\", the "
-                                "interpreter's \"invalid index 5 for string of length 5\""},
-        {"randint(0)", "randint(0): the kernel's message is \"division by 0\", the interpreter's \"randint: the "
-                       "bound must be positive, not 0\""},
-    };
-    for (size_t f = 0; f < sizeof(other_messages) / sizeof(other_messages[0]); f++) {
-        test_case *c = add_case(g, text_of("try { {S}b{i} = %s } catch (m{i}) { {S}m{i} = m{i} }", other_messages[f][0]),
-                                NULL, NULL);
-        c->alone = true;
-        c->known = other_messages[f][1];
-    }
+    static const char *const other_messages[] = {"stringat(shello, 5)", "stringat(shello, -1)", "randint(0)"};
+    for (size_t f = 0; f < sizeof(other_messages) / sizeof(other_messages[0]); f++)
+        add_case(g, text_of("try { {S}b{i} = %s } catch (m{i}) { {S}m{i} = m{i} }", other_messages[f]), NULL, NULL)
+            ->alone = true;
     add_case(g, "{S}a{i} = 1; error(\"boom\"); {S}b{i} = 1", NULL, NULL)->alone = true;
     add_case(g, "try { error(\"boom \" . shello) } catch (m{i}) { {S}m{i} = m{i} }", NULL, NULL)->alone = true;
     add_case(g, "try { try { {S}x{i} = n1 / n0 } catch (m{i}) { {S}m{i} = m{i}; error(\"again\") } } catch (o{i}) "
@@ -1626,9 +1624,7 @@ static group *output_cases(void)
     };
     for (size_t s = 0; s < sizeof(statements) / sizeof(statements[0]); s++)
         add_case(g, statements[s], NULL, NULL);
-    add_case(g, "warn(\"{P}{i}|\" . ssyn)", NULL, NULL)->known =
-        "a kernel probe's warn() is printed to the output as \"WARNING: ...\" text; a begin probe's is a warning "
-        "diagnostic (standard error)";
+    add_case(g, "warn(\"{P}{i}|\" . ssyn)", NULL, NULL);
     return g;
 }
 
