@@ -99,9 +99,11 @@ static body_list extend(syn_arena *arena, body_list list, const syn_stmt *body, 
     grown.items = syn_arena_alloc(arena, grown.count * sizeof(*grown.items));
     if (prepend) {
         grown.items[0] = body;
-        memcpy(grown.items + 1, list.items, list.count * sizeof(*list.items));
+        if (list.count)
+            memcpy(grown.items + 1, list.items, list.count * sizeof(*list.items));
     } else {
-        memcpy(grown.items, list.items, list.count * sizeof(*list.items));
+        if (list.count)
+            memcpy(grown.items, list.items, list.count * sizeof(*list.items));
         grown.items[list.count] = body;
     }
     return grown;

@@ -233,8 +233,9 @@ static void lower_foreach(syn_function_lowering *f, const syn_stmt *stmt)
         slice_count = array->index.keys.count;
     }
     syn_ir_register limit = stmt->foreach.limit ? syn_lower_expr(f, stmt->foreach.limit) : SYN_IR_NO_REGISTER;
+    uint32_t global = syn_lower_global(f, name->symbol.symbol);
     syn_ir_instruction *begin = syn_lower_emit(f, SYN_IR_ITERATE_BEGIN, &stmt->location);
-    begin->global = syn_lower_global(f, name->symbol.symbol);
+    begin->global = global;
     begin->immediate = iterator;
     begin->a = limit;
     begin->sort = stmt->foreach.sort;
@@ -253,7 +254,7 @@ static void lower_foreach(syn_function_lowering *f, const syn_stmt *stmt)
                                              : SYN_IR_NO_REGISTER;
     syn_ir_instruction *next = syn_lower_emit(f, SYN_IR_ITERATE_NEXT, &stmt->location);
     next->immediate = iterator;
-    next->global = begin->global;
+    next->global = global;
     next->target_true = body_block;
     next->target_false = end_block;
     syn_lower_set_arguments(f, next, targets, key_count + 1);

@@ -47,17 +47,19 @@ static syn_ir_register tcp_state_name(syn_function_lowering *f, const syn_expr *
     uint32_t end = syn_ir_block_new(f->function);
     char name[32];
     for (uint32_t value = 1; value < sizeof(tcp_states) / sizeof(tcp_states[0]); value++) {
-        syn_ir_instruction *number = syn_lower_emit(f, SYN_IR_CONSTANT, location);
-        number->dest = syn_lower_register(f, SYN_IR_LONG);
-        number->immediate = value;
+        /* Registers only are kept across emits, which may move earlier instructions. */
+        syn_ir_register number = syn_lower_register(f, SYN_IR_LONG), equal = syn_lower_register(f, SYN_IR_LONG);
+        syn_ir_instruction *constant = syn_lower_emit(f, SYN_IR_CONSTANT, location);
+        constant->dest = number;
+        constant->immediate = value;
         syn_ir_instruction *compare = syn_lower_emit(f, SYN_IR_COMPARE, location);
-        compare->dest = syn_lower_register(f, SYN_IR_LONG);
+        compare->dest = equal;
         compare->a = state;
-        compare->b = number->dest;
+        compare->b = number;
         compare->op = SYN_IR_EQUAL;
         uint32_t matched = syn_ir_block_new(f->function), next = syn_ir_block_new(f->function);
         syn_ir_instruction *branch = syn_lower_emit(f, SYN_IR_BRANCH, location);
-        branch->a = compare->dest;
+        branch->a = equal;
         branch->target_true = matched;
         branch->target_false = next;
         f->block = matched;

@@ -159,19 +159,34 @@ static bool aggregate_of(target_lowering *t, const syn_expr *expr, const place *
     return false;
 }
 
+/* Each emit may move the block's earlier instructions, so only registers
+ * are kept from one to the next. */
+static syn_ir_register constant_of(target_lowering *t, const syn_expr *expr, int64_t value)
+{
+    syn_ir_register dest = long_register(t);
+    syn_ir_instruction *constant = emit(t, SYN_IR_CONSTANT, expr);
+    constant->immediate = value;
+    constant->dest = dest;
+    return dest;
+}
+
+static syn_ir_register binary(target_lowering *t, const syn_expr *expr, syn_operator op, syn_ir_register a,
+                              syn_ir_register b)
+{
+    syn_ir_register dest = long_register(t);
+    syn_ir_instruction *instruction = emit(t, SYN_IR_BINARY, expr);
+    instruction->op = op;
+    instruction->a = a;
+    instruction->b = b;
+    instruction->dest = dest;
+    return dest;
+}
+
 static syn_ir_register add_offset(target_lowering *t, const syn_expr *expr, syn_ir_register base, uint64_t offset)
 {
     if (offset == 0)
         return base;
-    syn_ir_instruction *amount = emit(t, SYN_IR_CONSTANT, expr);
-    amount->immediate = (int64_t)offset;
-    amount->dest = long_register(t);
-    syn_ir_instruction *add = emit(t, SYN_IR_BINARY, expr);
-    add->op = SYN_OP_ADD;
-    add->a = base;
-    add->b = amount->dest;
-    add->dest = long_register(t);
-    return add->dest;
+    return binary(t, expr, SYN_OP_ADD, base, constant_of(t, expr, (int64_t)offset));
 }
 
 static bool lower_member(target_lowering *t, const syn_expr *expr, place *out)
@@ -253,19 +268,8 @@ static bool lower_element(target_lowering *t, const syn_expr *expr, place *out)
         element_size = (uint32_t)size;
         out->type = element;
     }
-    syn_ir_instruction *scale = emit(t, SYN_IR_CONSTANT, expr);
-    scale->immediate = element_size;
-    scale->dest = long_register(t);
-    syn_ir_instruction *offset = emit(t, SYN_IR_BINARY, expr);
-    offset->op = SYN_OP_MULTIPLY;
-    offset->a = index;
-    offset->b = scale->dest;
-    offset->dest = long_register(t);
-    syn_ir_instruction *add = emit(t, SYN_IR_BINARY, expr);
-    add->op = SYN_OP_ADD;
-    add->a = start;
-    add->b = offset->dest;
-    add->dest = out->reg = long_register(t);
+    syn_ir_register offset = binary(t, expr, SYN_OP_MULTIPLY, index, constant_of(t, expr, element_size));
+    out->reg = binary(t, expr, SYN_OP_ADD, start, offset);
     return true;
 }
 
@@ -360,25 +364,10 @@ static syn_ir_register value_of(target_lowering *t, const syn_expr *expr, const 
         return read->dest;
     /* A bitfield: shift it down and mask it. */
     syn_ir_register value = read->dest;
-    if (at->bit_offset) {
-        syn_ir_instruction *shift_amount = emit(t, SYN_IR_CONSTANT, expr);
-        shift_amount->immediate = at->bit_offset;
-        shift_amount->dest = long_register(t);
-        syn_ir_instruction *shift = emit(t, SYN_IR_BINARY, expr);
-        shift->op = SYN_OP_UNSIGNED_SHIFT_RIGHT;
-        shift->a = value;
-        shift->b = shift_amount->dest;
-        shift->dest = value = long_register(t);
-    }
-    syn_ir_instruction *mask = emit(t, SYN_IR_CONSTANT, expr);
-    mask->immediate = at->bit_size >= 64 ? -1 : (int64_t)((1ULL << at->bit_size) - 1);
-    mask->dest = long_register(t);
-    syn_ir_instruction *and = emit(t, SYN_IR_BINARY, expr);
-    and->op = SYN_OP_BIT_AND;
-    and->a = value;
-    and->b = mask->dest;
-    and->dest = long_register(t);
-    return and->dest;
+    if (at->bit_offset)
+        value = binary(t, expr, SYN_OP_UNSIGNED_SHIFT_RIGHT, value, constant_of(t, expr, at->bit_offset));
+    int64_t mask = at->bit_size >= 64 ? -1 : (int64_t)((1ULL << at->bit_size) - 1);
+    return binary(t, expr, SYN_OP_BIT_AND, value, constant_of(t, expr, mask));
 }
 
 static syn_ir_register address_of(target_lowering *t, const syn_expr *expr, const place *at)

@@ -221,7 +221,7 @@ static bool map_store(syn_interpreter *interpreter, frame *current, const syn_ir
     if (add) {
         syn_map_value old;
         syn_maps_lookup(interpreter->maps, global, key, &old, NULL);
-        stored.number += old.number;
+        stored.number = (int64_t)((uint64_t)stored.number + (uint64_t)old.number); /* wraps, as in BPF */
     }
     bool ok = syn_maps_store(interpreter->maps, global, key, &stored);
     free(key);
@@ -308,9 +308,15 @@ static int64_t statistic_value(const syn_statistic *statistic, syn_stat_op op, i
         if (statistic->count < 2)
             return 0;
         /* SystemTap's optional argument scales the values up by 2^shift first. */
-        int64_t count = statistic->count;
-        int64_t sum = statistic->sum << shift, squares = statistic->sum_squares << (2 * shift);
-        return (squares * count - sum * sum) / (count * (count - 1));
+        /* 64-bit arithmetic that wraps, as SystemTap's C does in practice. */
+        uint64_t count = (uint64_t)statistic->count;
+        uint64_t sum = (uint64_t)statistic->sum << (shift & 63);
+        uint64_t squares = (uint64_t)statistic->sum_squares << ((2 * shift) & 63);
+        int64_t numerator = (int64_t)(squares * count - sum * sum);
+        int64_t denominator = (int64_t)(count * (count - 1));
+        if (denominator == 0 || (numerator == INT64_MIN && denominator == -1))
+            return 0;
+        return numerator / denominator;
     }
     default: return 0;
     }
@@ -683,7 +689,7 @@ static bool execute(syn_interpreter *interpreter, frame *current, const syn_ir_i
         return true;
     case SYN_IR_GLOBAL_ADD:
         syn_maps_set_global_long(maps, instruction->global,
-                                 syn_maps_global_long(maps, instruction->global) + a->number);
+                                 arithmetic(SYN_OP_ADD, syn_maps_global_long(maps, instruction->global), a->number));
         return true;
     case SYN_IR_MAP_LOAD: map_load(interpreter, current, instruction); return true;
     case SYN_IR_MAP_STORE: return map_store(interpreter, current, instruction, false, problem);

@@ -327,8 +327,10 @@ bool syn_maps_stat_add(syn_maps *maps, uint32_t global, const uint8_t *key, int6
     if (mine[SYN_STAT_WORD_COUNT] == 0 || value > mine[SYN_STAT_WORD_MAX])
         mine[SYN_STAT_WORD_MAX] = value;
     mine[SYN_STAT_WORD_COUNT]++;
-    mine[SYN_STAT_WORD_SUM] += value;
-    mine[SYN_STAT_WORD_SUM_SQUARES] += value * value;
+    /* Sums wrap as the kernel's 64-bit adds do. */
+    mine[SYN_STAT_WORD_SUM] = (int64_t)((uint64_t)mine[SYN_STAT_WORD_SUM] + (uint64_t)value);
+    mine[SYN_STAT_WORD_SUM_SQUARES] =
+        (int64_t)((uint64_t)mine[SYN_STAT_WORD_SUM_SQUARES] + (uint64_t)value * (uint64_t)value);
     if (description->histogram_buckets) {
         uint32_t bucket = description->log_histogram
                               ? syn_log_bucket(value)
@@ -360,8 +362,9 @@ bool syn_maps_stat_read(const syn_maps *maps, uint32_t global, const uint8_t *ke
         if (statistic->count == 0 || copy[SYN_STAT_WORD_MAX] > statistic->max)
             statistic->max = copy[SYN_STAT_WORD_MAX];
         statistic->count += copy[SYN_STAT_WORD_COUNT];
-        statistic->sum += copy[SYN_STAT_WORD_SUM];
-        statistic->sum_squares += copy[SYN_STAT_WORD_SUM_SQUARES];
+        statistic->sum = (int64_t)((uint64_t)statistic->sum + (uint64_t)copy[SYN_STAT_WORD_SUM]);
+        statistic->sum_squares =
+            (int64_t)((uint64_t)statistic->sum_squares + (uint64_t)copy[SYN_STAT_WORD_SUM_SQUARES]);
         for (uint32_t b = 0; b < statistic->bucket_count; b++)
             statistic->buckets[b] += copy[SYN_STAT_WORD_BUCKETS + b];
     }

@@ -99,6 +99,39 @@ static __attribute__((format(printf, 1, 2))) char *text_of(const char *format, .
     return text;
 }
 
+/* Texts of generated cases: add_case copies them, and they are all freed when
+ * the test ends. */
+typedef struct text_pool {
+    char **texts;
+    size_t count;
+} text_pool;
+
+static text_pool case_texts;
+
+static __attribute__((format(printf, 1, 2))) char *case_text(const char *format, ...)
+{
+    syn_buffer out;
+    syn_buffer_init(&out);
+    va_list args;
+    va_start(args, format);
+    syn_buffer_vprintf(&out, format, args);
+    va_end(args);
+    char *text = syn_buffer_take(&out);
+    syn_buffer_release(&out);
+    case_texts.texts = realloc(case_texts.texts, (case_texts.count + 1) * sizeof(char *));
+    if (!case_texts.texts)
+        exit(99);
+    case_texts.texts[case_texts.count++] = text;
+    return text;
+}
+
+static void free_case_texts(void)
+{
+    for (size_t i = 0; i < case_texts.count; i++)
+        free(case_texts.texts[i]);
+    free(case_texts.texts);
+}
+
 /* A value as a script would write it. */
 static void quote_string(syn_buffer *out, const char *text)
 {
@@ -1264,15 +1297,15 @@ static group *logical_cases(void)
             add_expr(g, "(%s && %s) + (%s || %s) * 2", x, y, y, x);
             add_expr(g, "%s ? %s : n55", x, y);
             add_expr(g, "%s ? shello : %s ? ssyn : s0", x, y);
-            add_case(g, "{S}c{i} = 0", text_of("%s && ({S}c{i} = %s)", x, y), NULL);
-            add_case(g, "{S}c{i} = 0", text_of("%s || ({S}c{i} = %s)", x, y), NULL);
-            add_case(g, "{S}c{i} = 5", text_of("%s && ++{S}c{i} && %s", x, y), NULL);
-            add_case(g, "{S}c{i} = 5", text_of("%s || {S}c{i}++ || %s", x, y), NULL);
-            add_case(g, text_of("if (%s && {S}c{i}++) {S}d{i} = 1; if (%s || {S}c{i}--) {S}e{i} = 2", x, y), NULL,
+            add_case(g, "{S}c{i} = 0", case_text("%s && ({S}c{i} = %s)", x, y), NULL);
+            add_case(g, "{S}c{i} = 0", case_text("%s || ({S}c{i} = %s)", x, y), NULL);
+            add_case(g, "{S}c{i} = 5", case_text("%s && ++{S}c{i} && %s", x, y), NULL);
+            add_case(g, "{S}c{i} = 5", case_text("%s || {S}c{i}++ || %s", x, y), NULL);
+            add_case(g, case_text("if (%s && {S}c{i}++) {S}d{i} = 1; if (%s || {S}c{i}--) {S}e{i} = 2", x, y), NULL,
                      NULL);
-            add_case(g, text_of("{S}t{i} = 0; {S}f{i} = 0; {S}v{i} = %s ? ({S}t{i} = %s) : ({S}f{i} = -%s)", x, y, y),
+            add_case(g, case_text("{S}t{i} = 0; {S}f{i} = 0; {S}v{i} = %s ? ({S}t{i} = %s) : ({S}f{i} = -%s)", x, y, y),
                      NULL, NULL);
-            add_case(g, "{S}s{i} = \"\"", text_of("%s ? ({S}s{i} = shello) : ({S}s{i} = ssyn . \"?\")", x), NULL);
+            add_case(g, "{S}s{i} = \"\"", case_text("%s ? ({S}s{i} = shello) : ({S}s{i} = ssyn . \"?\")", x), NULL);
         }
         add_expr(g, "!%s", values[a]);
         add_expr(g, "!!%s", values[a]);
@@ -1302,26 +1335,26 @@ static group *assignment_cases(void)
                 if (division && strcmp(y, "n0") == 0)
                     continue;
                 /* value used, value unused (the atomic add of += and -=) */
-                add_case(g, text_of("{S}x{i} = %s", x), text_of("{S}x{i} %s %s", op, y), NULL);
-                add_case(g, text_of("{S}y{i} = %s; {S}y{i} %s %s", x, op, y), NULL, NULL);
-                add_case(g, text_of("l{i} = %s; {S}z{i} = (l{i} %s %s); {S}w{i} = l{i}", x, op, y), NULL, NULL);
-                add_case(g, text_of("{S}a{i}[n1] = %s", x), text_of("{S}a{i}[n1] %s %s", op, y), NULL);
-                add_case(g, text_of("{S}b{i}[shello] = %s; {S}b{i}[shello] %s %s", x, op, y), NULL, NULL);
+                add_case(g, case_text("{S}x{i} = %s", x), case_text("{S}x{i} %s %s", op, y), NULL);
+                add_case(g, case_text("{S}y{i} = %s; {S}y{i} %s %s", x, op, y), NULL, NULL);
+                add_case(g, case_text("l{i} = %s; {S}z{i} = (l{i} %s %s); {S}w{i} = l{i}", x, op, y), NULL, NULL);
+                add_case(g, case_text("{S}a{i}[n1] = %s", x), case_text("{S}a{i}[n1] %s %s", op, y), NULL);
+                add_case(g, case_text("{S}b{i}[shello] = %s; {S}b{i}[shello] %s %s", x, op, y), NULL, NULL);
             }
         }
-        add_case(g, NULL, text_of("{S}fresh{i} %s n7", op), NULL);
-        add_case(g, text_of("{S}freshu{i} %s n7", op), NULL, NULL);
-        add_case(g, text_of("{S}fa{i}[n7] %s nm13", op), NULL, NULL);
+        add_case(g, NULL, case_text("{S}fresh{i} %s n7", op), NULL);
+        add_case(g, case_text("{S}freshu{i} %s n7", op), NULL, NULL);
+        add_case(g, case_text("{S}fa{i}[n7] %s nm13", op), NULL, NULL);
     }
     static const char *const strings[] = {"s0", "sa", "shello", "slong", "s40", "shi"};
     for (size_t a = 0; a < sizeof(strings) / sizeof(strings[0]); a++) {
         for (size_t b = 0; b < sizeof(strings) / sizeof(strings[0]); b++) {
             const char *x = strings[a], *y = strings[b];
-            add_case(g, text_of("{S}x{i} = %s", x), text_of("{S}x{i} .= %s", y), NULL);
-            add_case(g, text_of("{S}y{i} = %s; {S}y{i} .= %s; {S}y{i} .= \"!\"", x, y), NULL, NULL);
-            add_case(g, text_of("t{i} = %s; t{i} .= %s; {S}z{i} = t{i}; t{i} = \"<\" . t{i}; {S}w{i} = t{i}", x, y),
+            add_case(g, case_text("{S}x{i} = %s", x), case_text("{S}x{i} .= %s", y), NULL);
+            add_case(g, case_text("{S}y{i} = %s; {S}y{i} .= %s; {S}y{i} .= \"!\"", x, y), NULL, NULL);
+            add_case(g, case_text("t{i} = %s; t{i} .= %s; {S}z{i} = t{i}; t{i} = \"<\" . t{i}; {S}w{i} = t{i}", x, y),
                      NULL, NULL);
-            add_case(g, text_of("{S}a{i}[%s] = %s", y, x), text_of("{S}a{i}[%s] .= %s", y, y), NULL);
+            add_case(g, case_text("{S}a{i}[%s] = %s", y, x), case_text("{S}a{i}[%s] .= %s", y, y), NULL);
         }
     }
     /* Chained and nested assignments. */
@@ -1347,14 +1380,14 @@ static group *increment_cases(void)
             char *local_form = substitute(forms[f], "l{i}");
             char *long_key_form = substitute(forms[f], "{S}a{i}[nm13]");
             char *string_key_form = substitute(forms[f], "{S}b{i}[ssyn]");
-            add_case(g, text_of("{S}g{i} = %s", start), global_form, NULL);
-            add_case(g, text_of("{S}h{i} = %s; %s", start, unused_form), NULL, NULL);
-            add_case(g, text_of("l{i} = %s; {S}r{i} = %s; {S}v{i} = l{i}", start, local_form), NULL, NULL);
-            add_case(g, text_of("l{i} = %s; %s; {S}v{i} = l{i}", start, local_form), NULL, NULL);
-            add_case(g, text_of("{S}a{i}[nm13] = %s", start), long_key_form, NULL);
-            add_case(g, text_of("{S}a{i}[nm13] = %s; %s", start, long_key_form), NULL, NULL);
-            add_case(g, text_of("{S}b{i}[ssyn] = %s", start), string_key_form, NULL);
-            add_case(g, text_of("{S}b{i}[ssyn] = %s; %s; %s", start, string_key_form, string_key_form), NULL, NULL);
+            add_case(g, case_text("{S}g{i} = %s", start), global_form, NULL);
+            add_case(g, case_text("{S}h{i} = %s; %s", start, unused_form), NULL, NULL);
+            add_case(g, case_text("l{i} = %s; {S}r{i} = %s; {S}v{i} = l{i}", start, local_form), NULL, NULL);
+            add_case(g, case_text("l{i} = %s; %s; {S}v{i} = l{i}", start, local_form), NULL, NULL);
+            add_case(g, case_text("{S}a{i}[nm13] = %s", start), long_key_form, NULL);
+            add_case(g, case_text("{S}a{i}[nm13] = %s; %s", start, long_key_form), NULL, NULL);
+            add_case(g, case_text("{S}b{i}[ssyn] = %s", start), string_key_form, NULL);
+            add_case(g, case_text("{S}b{i}[ssyn] = %s; %s; %s", start, string_key_form, string_key_form), NULL, NULL);
             free(global_form);
             free(unused_form);
             free(local_form);
@@ -1409,10 +1442,10 @@ static group *array_cases(void)
     add_case(g, "{S}r{i}[substr(shello, 1, 3)] = 1", "[\"ell\"] in {S}r{i}", NULL);
     add_case(g, "{S}x{i}[ip_ntop(nip)] = 5", "{S}x{i}[\"127.0.0.1\"]", NULL);
     for (size_t a = 0; a < LONG_INPUTS; a++)
-        add_case(g, text_of("{S}all{i}[%s] = %s", long_inputs[a].name, long_inputs[a].name), NULL, NULL);
+        add_case(g, case_text("{S}all{i}[%s] = %s", long_inputs[a].name, long_inputs[a].name), NULL, NULL);
     for (size_t s = 0; s < STRING_INPUTS; s++) {
-        add_case(g, text_of("{S}alls{i}[%s] = %s", string_inputs[s].name, string_inputs[s].name), NULL, NULL);
-        add_case(g, text_of("{S}allk{i}[%s, strlen(%s)] = strlen(%s)", string_inputs[s].name, string_inputs[s].name,
+        add_case(g, case_text("{S}alls{i}[%s] = %s", string_inputs[s].name, string_inputs[s].name), NULL, NULL);
+        add_case(g, case_text("{S}allk{i}[%s, strlen(%s)] = strlen(%s)", string_inputs[s].name, string_inputs[s].name,
                             string_inputs[s].name),
                  NULL, NULL);
     }
@@ -1436,7 +1469,7 @@ static group *array_full_cases(void)
         "for (i{i} = 0; i{i} < 6; i{i}++) try { {S}a{i}[i{i}] = 1 } catch { {S}c{i}++ }",
     };
     for (size_t f = 0; f < sizeof(fillers) / sizeof(fillers[0]); f++)
-        add_case(g, text_of("%s; {S}done{i} = 1", fillers[f]), NULL, NULL)->alone = true;
+        add_case(g, case_text("%s; {S}done{i} = 1", fillers[f]), NULL, NULL)->alone = true;
     return g;
 }
 
@@ -1462,15 +1495,15 @@ static group *statistic_cases(void)
         add_case(g, setup.data, NULL, NULL);
         syn_buffer_release(&setup);
         for (size_t a = 0; a < sizeof(aggregates) / sizeof(aggregates[0]); a++)
-            add_case(g, NULL, NULL, text_of("%s({S}st%zu)", aggregates[a], first));
-        add_case(g, NULL, NULL, text_of("@variance({S}st%zu, 2)", first));
+            add_case(g, NULL, NULL, case_text("%s({S}st%zu)", aggregates[a], first));
+        add_case(g, NULL, NULL, case_text("@variance({S}st%zu, 2)", first));
         for (int bucket = 0; bucket < 128; bucket += 9)
-            add_case(g, NULL, NULL, text_of("@hist_log({S}hl%zu)[%d]", first, bucket));
+            add_case(g, NULL, NULL, case_text("@hist_log({S}hl%zu)[%d]", first, bucket));
         for (int bucket = 0; bucket < 13; bucket++)
-            add_case(g, NULL, NULL, text_of("@hist_linear({S}hn%zu, 0, 100, 10)[%d]", first, bucket));
+            add_case(g, NULL, NULL, case_text("@hist_linear({S}hn%zu, 0, 100, 10)[%d]", first, bucket));
     }
     size_t first = g->count;
-    add_case(g, text_of("{S}sa%zu[n1] <<< n7; {S}sa%zu[n1] <<< n1; {S}sa%zu[nm1] <<< 3; {S}ss%zu[shello] <<< 4; "
+    add_case(g, case_text("{S}sa%zu[n1] <<< n7; {S}sa%zu[n1] <<< n1; {S}sa%zu[nm1] <<< 3; {S}ss%zu[shello] <<< 4; "
                         "{S}ss%zu[shello] <<< -4; {S}sk%zu[sa, n7] <<< 100",
                         first, first, first, first, first, first),
              NULL, NULL);
@@ -1570,20 +1603,20 @@ static group *fault_cases(void)
     };
     for (size_t f = 0; f < sizeof(faulting) / sizeof(faulting[0]); f++) {
         const char *expression = faulting[f];
-        add_case(g, text_of("{S}a{i} = 1; {S}b{i} = %s; {S}c{i} = 1", expression), NULL, NULL)->alone = true;
-        add_case(g, text_of("try { {S}a{i} = 1; {S}b{i} = %s; {S}c{i} = 1 } catch { {S}d{i} = 1 }", expression), NULL,
+        add_case(g, case_text("{S}a{i} = 1; {S}b{i} = %s; {S}c{i} = 1", expression), NULL, NULL)->alone = true;
+        add_case(g, case_text("try { {S}a{i} = 1; {S}b{i} = %s; {S}c{i} = 1 } catch { {S}d{i} = 1 }", expression), NULL,
                  NULL)
             ->alone = true;
     }
     static const char *const messages[] = {"n7 / n0", "n7 % n0"};
     for (size_t f = 0; f < sizeof(messages) / sizeof(messages[0]); f++) {
         const char *expression = messages[f];
-        add_case(g, text_of("try { {S}b{i} = %s } catch (m{i}) { {S}m{i} = m{i} }", expression), NULL, NULL)->alone =
+        add_case(g, case_text("try { {S}b{i} = %s } catch (m{i}) { {S}m{i} = m{i} }", expression), NULL, NULL)->alone =
             true;
     }
     static const char *const other_messages[] = {"stringat(shello, 5)", "stringat(shello, -1)", "randint(0)"};
     for (size_t f = 0; f < sizeof(other_messages) / sizeof(other_messages[0]); f++)
-        add_case(g, text_of("try { {S}b{i} = %s } catch (m{i}) { {S}m{i} = m{i} }", other_messages[f]), NULL, NULL)
+        add_case(g, case_text("try { {S}b{i} = %s } catch (m{i}) { {S}m{i} = m{i} }", other_messages[f]), NULL, NULL)
             ->alone = true;
     add_case(g, "{S}a{i} = 1; error(\"boom\"); {S}b{i} = 1", NULL, NULL)->alone = true;
     add_case(g, "try { error(\"boom \" . shello) } catch (m{i}) { {S}m{i} = m{i} }", NULL, NULL)->alone = true;
@@ -1905,6 +1938,7 @@ int main(void)
             run_group(groups[i]);
         group_free(groups[i]);
     }
+    free_case_texts();
     if (skip_everything && tap_test_count == 0) {
         printf("1..0 # SKIP %s\n", skip_reason ? skip_reason : "BPF is unavailable");
         free(skip_reason);
