@@ -39,7 +39,7 @@ void syn_warning(syn_diagnostics *diagnostics, const syn_location *location, con
 void syn_note(syn_diagnostics *diagnostics, const syn_location *location, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 void syn_report(syn_diagnostics *diagnostics, syn_severity severity, const syn_location *location,
-                const char *format, va_list args);
+                const char *format, va_list args) __attribute__((format(printf, 4, 0)));
 
 /* True once so many errors were reported that going on only adds noise. */
 bool syn_diagnostics_saturated(const syn_diagnostics *diagnostics);
