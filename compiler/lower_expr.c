@@ -60,6 +60,18 @@ static syn_ir_register load_element(syn_function_lowering *f, const syn_expr *ex
     return load->dest;
 }
 
+/* The statistic an @op or histogram reads (s, or s[keys]), its keys lowered. */
+static const syn_symbol *statistic_operand(syn_function_lowering *f, const syn_expr *operand,
+                                           syn_ir_register *keys, uint32_t *key_count)
+{
+    if (operand->kind != SYN_EXPR_INDEX) {
+        *key_count = 0;
+        return operand->symbol.symbol;
+    }
+    *key_count = syn_lower_keys(f, &operand->index.keys, keys);
+    return operand->index.base->symbol.symbol;
+}
+
 /* @hist_log(s)[i]: the count in a bucket. */
 static syn_ir_register histogram_bucket(syn_function_lowering *f, const syn_expr *expr)
 {
@@ -70,13 +82,9 @@ static syn_ir_register histogram_bucket(syn_function_lowering *f, const syn_expr
     }
     syn_lower_histogram(f, histogram);
     syn_ir_register bucket = syn_lower_expr(f, expr->index.keys.items[0]);
-    const syn_expr *operand = histogram->stat.operand;
     syn_ir_register keys[SYN_IR_MAX_ARGUMENTS];
-    uint32_t key_count = 0;
-    if (operand->kind == SYN_EXPR_INDEX)
-        key_count = syn_lower_keys(f, &operand->index.keys, keys);
-    const syn_symbol *statistic = operand->kind == SYN_EXPR_INDEX ? operand->index.base->symbol.symbol
-                                                                  : operand->symbol.symbol;
+    uint32_t key_count;
+    const syn_symbol *statistic = statistic_operand(f, histogram->stat.operand, keys, &key_count);
     syn_ir_instruction *read = emit(f, SYN_IR_STAT_READ, expr);
     read->op = histogram->stat.op;
     read->global = syn_lower_global(f, statistic);
@@ -142,13 +150,9 @@ static syn_ir_register read_statistic(syn_function_lowering *f, const syn_expr *
         syn_lower_kernel_only_userspace(f, &expr->location, "reading a statistic");
         return constant(f, 0, &expr->location);
     }
-    const syn_expr *operand = expr->stat.operand;
     syn_ir_register keys[SYN_IR_MAX_ARGUMENTS];
-    uint32_t key_count = 0;
-    if (operand->kind == SYN_EXPR_INDEX)
-        key_count = syn_lower_keys(f, &operand->index.keys, keys);
-    const syn_symbol *statistic = operand->kind == SYN_EXPR_INDEX ? operand->index.base->symbol.symbol
-                                                                  : operand->symbol.symbol;
+    uint32_t key_count;
+    const syn_symbol *statistic = statistic_operand(f, expr->stat.operand, keys, &key_count);
     syn_ir_instruction *read = emit(f, SYN_IR_STAT_READ, expr);
     read->op = expr->stat.op;
     read->global = syn_lower_global(f, statistic);
