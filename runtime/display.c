@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "runtime/display.h"
 
 #include <stdlib.h>
@@ -51,14 +52,12 @@ typedef struct sort_context {
     uint32_t global;
 } sort_context;
 
-static sort_context current_sort;
-
-static int compare_keys(const uint8_t *a, const uint8_t *b)
+static int compare_keys(const sort_context *sort, const uint8_t *a, const uint8_t *b)
 {
     syn_map_value left[SYN_IR_MAX_ARGUMENTS], right[SYN_IR_MAX_ARGUMENTS];
-    syn_maps_decode_key(current_sort.maps, current_sort.global, a, left);
-    syn_maps_decode_key(current_sort.maps, current_sort.global, b, right);
-    const syn_ir_global *global = &current_sort.maps->program->globals[current_sort.global];
+    syn_maps_decode_key(sort->maps, sort->global, a, left);
+    syn_maps_decode_key(sort->maps, sort->global, b, right);
+    const syn_ir_global *global = &sort->maps->program->globals[sort->global];
     for (uint32_t k = 0; k < global->key_count; k++) {
         int order = left[k].string ? strcmp(left[k].string, right[k].string)
                                    : (left[k].number > right[k].number) - (left[k].number < right[k].number);
@@ -69,11 +68,11 @@ static int compare_keys(const uint8_t *a, const uint8_t *b)
 }
 
 /* Largest value first, as SystemTap's generated foreach (... in a-) does. */
-static int compare_entries(const void *left, const void *right)
+static int compare_entries(const void *left, const void *right, void *context)
 {
     const entry *a = left, *b = right;
     int order = a->string ? strcmp(b->string, a->string) : (b->number > a->number) - (b->number < a->number);
-    return order ? order : compare_keys(a->key, b->key);
+    return order ? order : compare_keys(context, a->key, b->key);
 }
 
 static void display_key(syn_buffer *out, const syn_maps *maps, uint32_t global, const uint8_t *key)
@@ -129,8 +128,8 @@ static void display_array(syn_buffer *out, const syn_maps *maps, uint32_t index)
             entries[i].number = value.number;
         }
     }
-    current_sort = (sort_context){.maps = maps, .global = index};
-    qsort(entries, count, sizeof(*entries), compare_entries);
+    sort_context sort = {.maps = maps, .global = index};
+    qsort_r(entries, count, sizeof(*entries), compare_entries, &sort);
     for (uint32_t i = 0; i < count; i++) {
         syn_buffer_append_string(out, global->name);
         display_key(out, maps, index, entries[i].key);
