@@ -61,6 +61,8 @@ static int configure(syn_state *state, const syn_options *options)
         return 2;
     if (options->architecture && syn_set_architecture(state, options->architecture) != SYN_OK)
         return 2;
+    if (options->kernel_features && syn_set_kernel_features(state, options->kernel_features) != SYN_OK)
+        return 2;
     if (options->target_pid)
         syn_set_target_pid(state, options->target_pid);
     syn_set_arguments(state, options->argument_count, options->arguments);

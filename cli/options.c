@@ -41,6 +41,10 @@ void syn_options_print_help(const char *program)
            "  -I DIR           look for library scripts in DIR too\n"
            "  -r RELEASE       compare kernel_v and kernel_vr with this kernel release\n"
            "  -a ARCH          compare arch with this architecture\n"
+           "  --kernel-features=LIST\n"
+           "                   assume what the kernel offers for function probes instead\n"
+           "                   of finding it out (kprobes=yes,fentry=no,uprobes=yes): shows\n"
+           "                   with -p3/-p4 the code another kernel would run\n"
            "  -o FILE          write output to FILE\n"
            "  -c CMD           run CMD (with /bin/sh) once the probes are attached, stop\n"
            "                   when it exits; target() is its process id\n"
@@ -78,11 +82,15 @@ static int split_setting(const char *program, char option, const char *text, syn
     return 0;
 }
 
+/* Long options without a short form. */
+enum { OPTION_KERNEL_FEATURES = 256 };
+
 int syn_options_parse(syn_options *options, int argc, char **argv)
 {
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        {"kernel-features", required_argument, NULL, OPTION_KERNEL_FEATURES},
         {NULL, 0, NULL, 0},
     };
     const char *program = argc > 0 ? argv[0] : "syn";
@@ -129,6 +137,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
             break;
         case 'r': options->kernel_release = optarg; break;
         case 'a': options->architecture = optarg; break;
+        case OPTION_KERNEL_FEATURES: options->kernel_features = optarg; break;
         case 'o': options->output_path = optarg; break;
         case 'c': options->command = optarg; break;
         case 'x':

@@ -27,6 +27,7 @@ typedef struct syn_options {
     int include_count;
     const char *kernel_release; /* -r */
     const char *architecture;   /* -a */
+    const char *kernel_features; /* --kernel-features */
     const char *output_path;    /* -o */
     const char *command;        /* -c: run it, stop when it exits */
     long target_pid;            /* -x */

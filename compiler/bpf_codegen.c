@@ -319,6 +319,14 @@ static void program_type(syn_bpf_generator *g, const syn_point *point)
         output->expected_attach_type = BPF_TRACE_RAW_TP;
         output->attach_btf_id = (uint32_t)point->attach_btf_id;
         break;
+    case SYN_CONTEXT_KPROBE:
+        output->type = BPF_PROG_TYPE_KPROBE;
+        break;
+    case SYN_CONTEXT_FENTRY:
+        output->type = BPF_PROG_TYPE_TRACING;
+        output->expected_attach_type = point->is_return ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
+        output->attach_btf_id = (uint32_t)point->attach_btf_id;
+        break;
     case SYN_CONTEXT_PERF_EVENT:
     default:
         output->type = BPF_PROG_TYPE_PERF_EVENT;

@@ -173,8 +173,8 @@ static void context_access(syn_bpf_generator *g, const syn_ir_instruction *instr
     int16_t offset = (int16_t)instruction->immediate;
     switch (instruction->opcode) {
     case SYN_IR_CONTEXT_LOAD:
-        if (point->context == SYN_CONTEXT_RAW_TRACEPOINT) {
-            /* Arguments are 8-byte slots holding the value's bytes. */
+        if (point->context != SYN_CONTEXT_TRACEPOINT) {
+            /* Arguments and registers are 8-byte slots holding the value's bytes. */
             syn_bpf_load(e, BPF_DW, dest, SYN_BPF_CONTEXT, offset);
         } else {
             syn_bpf_load(e, syn_bpf_size_code(instruction->size), dest, SYN_BPF_CONTEXT, offset);
@@ -471,9 +471,6 @@ static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
     } else if (strcmp(name, "target") == 0) {
         syn_bpf_load_map(e, BPF_REG_1, SYN_BPF_MAP_GLOBALS_VALUE, 0, SYN_IR_RESERVED_TARGET);
         syn_bpf_load(e, BPF_DW, BPF_REG_0, BPF_REG_1, 0);
-        syn_bpf_commit(g, instruction->dest, BPF_REG_0);
-    } else if (strcmp(name, "is_return") == 0) {
-        syn_bpf_move_immediate(e, BPF_REG_0, 0);
         syn_bpf_commit(g, instruction->dest, BPF_REG_0);
     } else if (strncmp(name, "gettimeofday_", 13) == 0) {
         const char *unit = name + 13;

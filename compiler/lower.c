@@ -398,7 +398,7 @@ void syn_lower_statement(syn_function_lowering *f, const syn_stmt *stmt)
 
 /* Locals start as 0 or "", as in SystemTap; the verifier also insists that
  * nothing is read before it is written. */
-static void initialize_locals(syn_function_lowering *f, const syn_symbol_list *locals, const syn_location *location)
+void syn_lower_initialize_locals(syn_function_lowering *f, const syn_symbol_list *locals, const syn_location *location)
 {
     for (uint32_t i = 0; i < locals->count; i++) {
         const syn_symbol *symbol = locals->items[i];
@@ -411,7 +411,7 @@ static void initialize_locals(syn_function_lowering *f, const syn_symbol_list *l
     }
 }
 
-static void finish_function(syn_function_lowering *f, const syn_location *location)
+void syn_lower_finish(syn_function_lowering *f, const syn_location *location)
 {
     syn_ir_block *current = &f->function->blocks[f->block];
     if (!current->count || !syn_ir_is_terminator(current->instructions[current->count - 1].opcode)) {
@@ -423,7 +423,7 @@ static void finish_function(syn_function_lowering *f, const syn_location *locati
     free(f->loops);
 }
 
-static void init_lowering(syn_function_lowering *f, syn_lowerer *l, syn_ir_function *function)
+void syn_lower_init(syn_function_lowering *f, syn_lowerer *l, syn_ir_function *function)
 {
     memset(f, 0, sizeof(*f));
     f->lowerer = l;
@@ -446,7 +446,7 @@ uint32_t syn_lower_userspace_function(syn_lowerer *l, const syn_function_info *i
     l->function_indexes[index] = function_index;
 
     syn_function_lowering f;
-    init_lowering(&f, l, function);
+    syn_lower_init(&f, l, function);
     function->parameter_count = info->function->parameter_count;
     function->parameters = syn_arena_alloc(&l->program->arena, (function->parameter_count + 1) * sizeof(syn_ir_register));
     for (uint32_t p = 0; p < function->parameter_count; p++)
@@ -462,10 +462,23 @@ uint32_t syn_lower_userspace_function(syn_lowerer *l, const syn_function_info *i
         if (function->return_kind == SYN_IR_STRING)
             zero->immediate = syn_ir_string(l->program, "");
     }
-    initialize_locals(&f, &info->locals, &info->function->location);
+    syn_lower_initialize_locals(&f, &info->locals, &info->function->location);
     syn_lower_statement(&f, info->function->body);
-    finish_function(&f, &info->function->location);
+    syn_lower_finish(&f, &info->function->location);
     return function_index;
+}
+
+void syn_lower_add_probe(syn_lowerer *l, const syn_derived_probe *probe, uint32_t function_index,
+                         const char *point_name)
+{
+    syn_ir_program *program = l->program;
+    program->probes = syn_realloc(program->probes, (program->probe_count + 1) * sizeof(*program->probes));
+    program->probes[program->probe_count++] = (syn_ir_probe){
+        .function = function_index,
+        .derived = probe,
+        .in_kernel = probe->resolved && syn_point_in_kernel(probe->resolved),
+        .point = syn_arena_strdup(&program->arena, point_name),
+    };
 }
 
 static void lower_probe(syn_lowerer *l, const syn_derived_probe *probe, uint32_t number)
@@ -478,11 +491,12 @@ static void lower_probe(syn_lowerer *l, const syn_derived_probe *probe, uint32_t
     /* Functions the body calls are appended after it: remember its index now. */
     uint32_t function_index = l->program->function_count - 1;
     syn_function_lowering f;
-    init_lowering(&f, l, function);
+    syn_lower_init(&f, l, function);
     f.probe = probe;
     f.point = point;
     f.in_kernel = point && syn_point_in_kernel(point);
-    initialize_locals(&f, &probe->locals, &probe->probe->location);
+    syn_entry_captures *captures = syn_lower_entry_begin(&f);
+    syn_lower_initialize_locals(&f, &probe->locals, &probe->probe->location);
     if (probe->condition) {
         uint32_t run_block = syn_ir_block_new(function);
         uint32_t skip_block = syn_ir_block_new(function);
@@ -492,16 +506,9 @@ static void lower_probe(syn_lowerer *l, const syn_derived_probe *probe, uint32_t
         f.block = run_block;
     }
     syn_lower_statement(&f, probe->body);
-    finish_function(&f, &probe->probe->location);
-
-    syn_ir_program *program = l->program;
-    program->probes = syn_realloc(program->probes, (program->probe_count + 1) * sizeof(*program->probes));
-    program->probes[program->probe_count++] = (syn_ir_probe){
-        .function = function_index,
-        .derived = probe,
-        .in_kernel = f.in_kernel,
-        .point = syn_arena_strdup(&program->arena, point_name),
-    };
+    syn_lower_finish(&f, &probe->probe->location);
+    syn_lower_entry_end(&f, captures, number, &probe->probe->location);
+    syn_lower_add_probe(l, probe, function_index, point_name);
 }
 
 syn_ir_program *syn_lower(const syn_semantic_program *checked, const syn_lower_options *options,

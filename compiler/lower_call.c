@@ -174,6 +174,8 @@ static const char *probe_function_name(const syn_function_lowering *f)
     const syn_point *point = f->point;
     if (!point)
         return "";
+    if (point->function)
+        return point->function;
     return point->event ? point->event : "";
 }
 
@@ -209,6 +211,12 @@ static syn_ir_register lower_builtin(syn_function_lowering *f, const syn_expr *e
         return string_constant(f, f->probe ? f->probe->written : "", location);
     if (strcmp(name, "tcp_state_str") == 0 || strcmp(name, "tcp_sockstate_str") == 0)
         return tcp_state_name(f, expr, strcmp(name, "tcp_sockstate_str") == 0);
+    if (strcmp(name, "is_return") == 0) {
+        syn_ir_instruction *value = syn_lower_emit(f, SYN_IR_CONSTANT, location);
+        value->dest = syn_lower_register(f, SYN_IR_LONG);
+        value->immediate = f->point && f->point->is_return;
+        return value->dest;
+    }
     if (strcmp(name, "probefunc") == 0 || strcmp(name, "ppfunc") == 0)
         return string_constant(f, probe_function_name(f), location);
     if (f->in_kernel ? !builtin->in_kernel : !builtin->in_userspace) {

@@ -36,6 +36,8 @@ typedef struct syn_inline_frame {
     struct syn_inline_frame *outer;
 } syn_inline_frame;
 
+typedef struct syn_entry_captures syn_entry_captures;
+
 /* Lowering one IR function (a probe handler or a userspace function). */
 typedef struct syn_function_lowering {
     syn_lowerer *lowerer;
@@ -57,10 +59,19 @@ typedef struct syn_function_lowering {
     uint32_t fault_block;
     syn_ir_register fault_message;
     syn_ir_register return_register; /* userspace functions */
+    syn_entry_captures *captures;    /* a return probe's values taken at the entry */
+    bool in_entry_probe;             /* the probe that takes them */
     bool failed;
 } syn_function_lowering;
 
 /* lower.c */
+void syn_lower_init(syn_function_lowering *f, syn_lowerer *l, syn_ir_function *function);
+void syn_lower_initialize_locals(syn_function_lowering *f, const syn_symbol_list *locals,
+                                 const syn_location *location);
+/* Ends the current block with a return where it has no terminator. */
+void syn_lower_finish(syn_function_lowering *f, const syn_location *location);
+void syn_lower_add_probe(syn_lowerer *l, const syn_derived_probe *probe, uint32_t function_index,
+                         const char *point_name);
 syn_ir_instruction *syn_lower_emit(syn_function_lowering *f, syn_ir_opcode opcode, const syn_location *location);
 syn_ir_register syn_lower_register(syn_function_lowering *f, syn_ir_register_kind kind);
 syn_ir_register_kind syn_lower_kind(syn_type type);
@@ -91,6 +102,13 @@ uint32_t syn_lower_histogram(syn_function_lowering *f, const syn_expr *expr);
 
 /* lower_call.c */
 syn_ir_register syn_lower_call(syn_function_lowering *f, const syn_expr *expr, bool value_used);
+/* lower_entry.c: @entry(...) and parameters read at a function's entry. */
+syn_entry_captures *syn_lower_entry_begin(syn_function_lowering *f);
+void syn_lower_entry_end(syn_function_lowering *f, syn_entry_captures *captures, uint32_t probe_number,
+                         const syn_location *location);
+/* True when `expr` is a value taken at the entry: *reg holds it. */
+bool syn_lower_captured(syn_function_lowering *f, const syn_expr *expr, syn_ir_register *reg);
+
 /* sprintf(format, values...) of registers already computed. */
 syn_ir_register syn_lower_format(syn_function_lowering *f, const char *format, const syn_ir_register *values,
                                  const syn_ir_register_kind *kinds, uint32_t count, const syn_location *location);

@@ -94,6 +94,15 @@ static bool lower_variable(target_lowering *t, const syn_expr *expr, place *out)
         return false;
     }
     memset(out, 0, sizeof(*out));
+    syn_ir_register captured;
+    if (syn_lower_captured(f, expr, &captured)) {
+        /* A parameter of a kretprobe: its value at the entry. */
+        out->reg = captured;
+        out->type = variable->btf_type;
+        out->size = variable->size;
+        out->is_signed = variable->is_signed;
+        return true;
+    }
     out->type = variable->btf_type;
     out->size = variable->size;
     out->is_signed = variable->is_signed;
@@ -524,10 +533,17 @@ syn_ir_register syn_lower_target(syn_function_lowering *f, const syn_expr *expr)
     }
     case SYN_EXPR_CHOOSE_DEFINED:
         return syn_lower_expr(f, is_defined(f, expr->choose.first) ? expr->choose.first : expr->choose.second);
-    case SYN_EXPR_ENTRY:
-        fail(&t, &expr->location, "@entry is only valid in .return probes, which this kernel's probe "
-                                  "families do not offer yet");
+    case SYN_EXPR_ENTRY: {
+        syn_ir_register captured;
+        if (syn_lower_captured(f, expr, &captured))
+            return captured;
+        /* In the entry probe that captures it, @entry(x) is x. */
+        if (f->in_entry_probe)
+            return syn_lower_expr(f, expr->wrap.operand);
+        if (!f->point || !f->point->is_return || !f->point->entry)
+            fail(&t, &expr->location, "@entry is only valid in .return probes of functions");
         return syn_lower_expr(f, expr->wrap.operand);
+    }
     case SYN_EXPR_PRETTY:
         fail(&t, &expr->location, "pretty-printing target variables ($x$) is not supported by syn yet");
         return syn_lower_register(f, SYN_IR_STRING);

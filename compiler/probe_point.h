@@ -18,6 +18,8 @@ typedef enum syn_point_context {
     SYN_CONTEXT_TRACEPOINT,      /* a tracepoint record (BPF_PROG_TYPE_TRACEPOINT) */
     SYN_CONTEXT_RAW_TRACEPOINT,  /* the tracepoint's arguments, typed by BTF (tp_btf) */
     SYN_CONTEXT_PERF_EVENT,      /* struct bpf_perf_event_data (timer.profile, perf.*) */
+    SYN_CONTEXT_KPROBE,          /* the registers, struct pt_regs (kprobes, uprobes and their returns) */
+    SYN_CONTEXT_FENTRY,          /* a trampoline's 8-byte argument slots, then the return value (fexit) */
 } syn_point_context;
 
 typedef enum syn_userspace_event {
@@ -33,7 +35,8 @@ typedef enum syn_target_access {
     SYN_TARGET_FIELD,            /* a number in the context at offset, size, signed */
     SYN_TARGET_FIELD_ADDRESS,    /* an array in the context: its address (char arrays too) */
     SYN_TARGET_DATA_LOC,         /* a __data_loc field: the address of its data */
-    SYN_TARGET_ARGUMENT,         /* argument `offset` of a raw tracepoint (8 bytes each) */
+    SYN_TARGET_ARGUMENT,         /* an 8-byte slot of the context at `offset`: a typed tracepoint's
+                                    or a trampoline's argument, a register of pt_regs */
 } syn_target_access;
 
 typedef struct syn_target_variable {
@@ -47,6 +50,8 @@ typedef struct syn_target_variable {
     uint32_t element_count;
     bool element_signed;
     int32_t btf_type;            /* BTF type id for $x->field chains, or 0 */
+    bool at_entry;               /* in a return probe: read at the function's entry, where the
+                                    point's entry sibling captures it (kretprobes, uretprobes) */
 } syn_target_variable;
 
 typedef struct syn_point {
@@ -60,7 +65,15 @@ typedef struct syn_point {
     char *system;                /* tracepoints */
     char *event;
     uint32_t tracepoint_id;
-    int32_t attach_btf_id;       /* tp_btf: the btf_trace_<event> type */
+    int32_t attach_btf_id;       /* tp_btf: the btf_trace_<event> type; fentry: the function */
+    char *function;              /* function probes: probefunc() */
+    bool is_return;              /* .return: is_return(), fexit, kretprobe, uretprobe */
+    /* Where the runtime attaches a function probe; the compiler does not look. */
+    char *attach_name;           /* kernel symbol, or the file of a uprobe */
+    uint64_t attach_offset;      /* into the symbol, or into the file */
+    int64_t attach_pid;          /* uprobes limited to one process, else -1 */
+    uint32_t mechanism;          /* the family's choice: kprobe PMU, tracefs, ... */
+    struct syn_point *entry;     /* return probes: the entry point where @entry values are captured */
     syn_target_variable *variables;
     uint32_t variable_count;
 } syn_point;

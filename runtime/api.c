@@ -213,6 +213,16 @@ syn_status syn_set_architecture(syn_state *state, const char *architecture)
     return SYN_OK;
 }
 
+syn_status syn_set_kernel_features(syn_state *state, const char *features)
+{
+    char error[256];
+    if (!features || !syn_kernel_features_force(&state->kernel.features, features, error, sizeof(error))) {
+        syn_error(&state->diagnostics, NULL, "kernel features: %s", features ? error : "none given");
+        return SYN_ERROR_USAGE;
+    }
+    return SYN_OK;
+}
+
 syn_status syn_load_string(syn_state *state, const char *chunk_name, const char *text, size_t length)
 {
     if (!text)

@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+#include "runtime/kernel_features.h"
+
 struct btf;
 
 typedef struct syn_kernel {
@@ -15,6 +17,8 @@ typedef struct syn_kernel {
     bool btf_checked;
     struct btf *btf;              /* vmlinux BTF, or NULL */
     char btf_error[256];
+    syn_kernel_features features; /* kprobes, fentry, uprobes: runtime/kernel_features.c */
+    unsigned probe_event_count;   /* tracefs kprobe/uprobe events made, for unique names */
 } syn_kernel;
 
 void syn_kernel_init(syn_kernel *kernel);

@@ -59,8 +59,16 @@ static syn_status report_rejection(const syn_bpf_program *program, int error, co
                                    syn_diagnostics *diagnostics)
 {
     if (error == EPERM || error == EACCES) {
-        syn_error(diagnostics, NULL,
-                  "loading BPF programs needs CAP_BPF and CAP_PERFMON (run syn as root): %s", strerror(error));
+        /* The capabilities were checked before loading: the kernel refuses this kind of program. */
+        if (program->type == BPF_PROG_TYPE_TRACING && program->expected_attach_type != BPF_TRACE_RAW_TP)
+            syn_error(diagnostics, NULL,
+                      "the kernel refused the %s program of %s (%s): it does not allow BPF trampolines here",
+                      program->expected_attach_type == BPF_TRACE_FEXIT ? "fexit" : "fentry", program->probe->point,
+                      strerror(error));
+        else
+            syn_error(diagnostics, NULL, "the kernel refused the program of %s (%s): loading BPF programs "
+                                         "needs CAP_BPF and CAP_PERFMON (run syn as root)",
+                      program->probe->point, strerror(error));
         return SYN_ERROR_PERMISSION;
     }
     char reason[512];

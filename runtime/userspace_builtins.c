@@ -157,7 +157,7 @@ bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments,
         *number_result = sched_getcpu();
     } else if (strcmp(name, "target") == 0) {
         *number_result = host->target_pid;
-    } else if (strcmp(name, "task_current") == 0 || strcmp(name, "is_return") == 0) {
+    } else if (strcmp(name, "task_current") == 0) {
         *number_result = 0;
     } else if (strcmp(name, "gettimeofday_s") == 0) {
         *number_result = clock_ns(CLOCK_REALTIME) / 1000000000LL;

@@ -116,6 +116,13 @@ syn_status syn_add_library_path(syn_state *state, const char *directory);
 syn_status syn_set_kernel_release(syn_state *state, const char *release);
 syn_status syn_set_architecture(syn_state *state, const char *architecture);
 
+/* Says what the kernel offers for probing functions instead of finding it
+ * out, for generating (-p3, -p4) and testing the code of another kernel:
+ * "kprobes=yes,fentry=no,uprobes=yes" or any part of it.  A probe point
+ * then resolves to the mechanism that kernel would use.  SYN_ERROR_USAGE,
+ * with a diagnostic, for a malformed list. */
+syn_status syn_set_kernel_features(syn_state *state, const char *features);
+
 /* Loading adds a script to the state's program; a state may load several.
  * The text is copied.  SYN_ERROR_SYNTAX means the script was reported and
  * not added. */

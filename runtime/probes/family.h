@@ -17,10 +17,15 @@ typedef enum syn_family_result {
     SYN_FAMILY_FAILED,        /* the point is this family's but wrong; reported */
 } syn_family_result;
 
-/* What attaching a probe created: file descriptors to close on detach. */
+/* What attaching a probe created: file descriptors to close on detach, and
+ * lines to write to tracefs files then (removing kprobe_events and
+ * uprobe_events entries). */
 typedef struct syn_attachment {
     int *fds;
     unsigned count;
+    char **removal_files;
+    char **removal_lines;
+    unsigned removal_count;
 } syn_attachment;
 
 typedef struct syn_probe_family {
@@ -40,6 +45,7 @@ const syn_probe_family *const *syn_probe_families(unsigned *count);
 syn_probe_resolver syn_probe_resolver_for(syn_kernel *kernel);
 
 void syn_attachment_add(syn_attachment *attachment, int fd);
+void syn_attachment_add_removal(syn_attachment *attachment, const char *file, const char *line);
 void syn_attachment_release(syn_attachment *attachment);
 
 /* Helpers for families: component `index` is `name` with no argument, or

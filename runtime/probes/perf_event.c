@@ -8,11 +8,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-bool syn_perf_event_attach(struct perf_event_attr *attr, int cpu, int program_fd, syn_attachment *attachment,
-                           char *error, size_t error_size)
+static bool open_and_attach(struct perf_event_attr *attr, int pid, int cpu, int program_fd,
+                            syn_attachment *attachment, char *error, size_t error_size)
 {
     attr->size = sizeof(*attr);
-    int event_fd = (int)syscall(__NR_perf_event_open, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+    int event_fd = (int)syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
     if (event_fd < 0) {
         snprintf(error, error_size, "perf_event_open failed: %s", strerror(errno));
         return false;
@@ -30,4 +30,16 @@ bool syn_perf_event_attach(struct perf_event_attr *attr, int cpu, int program_fd
         return false;
     }
     return true;
+}
+
+bool syn_perf_event_attach(struct perf_event_attr *attr, int cpu, int program_fd, syn_attachment *attachment,
+                           char *error, size_t error_size)
+{
+    return open_and_attach(attr, -1, cpu, program_fd, attachment, error, error_size);
+}
+
+bool syn_perf_event_attach_task(struct perf_event_attr *attr, int pid, int program_fd, syn_attachment *attachment,
+                                char *error, size_t error_size)
+{
+    return open_and_attach(attr, pid, -1, program_fd, attachment, error, error_size);
 }

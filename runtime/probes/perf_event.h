@@ -14,5 +14,8 @@
  * PERF_EVENT_IOC_SET_BPF.  The descriptors go into `attachment`. */
 bool syn_perf_event_attach(struct perf_event_attr *attr, int cpu, int program_fd, syn_attachment *attachment,
                            char *error, size_t error_size);
+/* The same for one process (and its threads) on every CPU. */
+bool syn_perf_event_attach_task(struct perf_event_attr *attr, int pid, int program_fd, syn_attachment *attachment,
+                                char *error, size_t error_size);
 
 #endif

@@ -12,28 +12,10 @@
 #include <string.h>
 
 #include "compiler/btf_types.h"
+#include "runtime/probes/arguments.h"
 #include "runtime/probes/family.h"
 
 static const char trace_prefix[] = "btf_trace_";
-
-static void add_argument(syn_arena *arena, const struct btf *btf, syn_point *point, const char *name,
-                         uint32_t index, int32_t type)
-{
-    syn_target_variable *variable = &point->variables[point->variable_count++];
-    char c_type[256];
-    syn_btf_type_name(btf, type, c_type, sizeof(c_type));
-    variable->name = syn_arena_strdup(arena, name);
-    variable->c_type = syn_arena_strdup(arena, c_type);
-    variable->access = SYN_TARGET_ARGUMENT;
-    variable->offset = index * 8;
-    variable->btf_type = type;
-    uint32_t size = 8;
-    bool is_signed = false;
-    if (!syn_btf_scalar(btf, type, &size, &is_signed))
-        size = 8;
-    variable->size = size;
-    variable->is_signed = is_signed;
-}
 
 /* The arguments' names come from the kernel's __bpf_trace_EVENT function;
  * the btf_trace_EVENT typedef that tp_btf attaches to has only types. */
@@ -57,10 +39,10 @@ static void describe_arguments(syn_arena *arena, const struct btf *btf, syn_poin
     for (uint16_t i = 1; i < count; i++) {
         const char *name = named ? btf__name_by_offset(btf, btf_params(named)[i].name_off) : NULL;
         if (name && *name)
-            add_argument(arena, btf, point, name, i - 1, (int32_t)params[i].type);
+            syn_add_typed_argument(arena, btf, point, name, (i - 1) * 8, (int32_t)params[i].type);
         char numbered[16];
         snprintf(numbered, sizeof(numbered), "arg%u", (unsigned)i);
-        add_argument(arena, btf, point, numbered, i - 1, (int32_t)params[i].type);
+        syn_add_typed_argument(arena, btf, point, numbered, (i - 1) * 8, (int32_t)params[i].type);
     }
 }
 

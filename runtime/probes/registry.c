@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@ extern const syn_probe_family syn_family_timer;
 extern const syn_probe_family syn_family_tracepoint;
 extern const syn_probe_family syn_family_raw_tracepoint;
 extern const syn_probe_family syn_family_profile;
+extern const syn_probe_family syn_family_kernel_function;
 
 static const syn_probe_family *const families[] = {
     &syn_family_begin_end,
@@ -17,6 +19,7 @@ static const syn_probe_family *const families[] = {
     &syn_family_profile,
     &syn_family_tracepoint,
     &syn_family_raw_tracepoint,
+    &syn_family_kernel_function,
 };
 
 const syn_probe_family *const *syn_probe_families(unsigned *count)
@@ -65,14 +68,36 @@ void syn_attachment_add(syn_attachment *attachment, int fd)
     attachment->fds[attachment->count++] = fd;
 }
 
+void syn_attachment_add_removal(syn_attachment *attachment, const char *file, const char *line)
+{
+    unsigned count = attachment->removal_count + 1;
+    attachment->removal_files = syn_realloc(attachment->removal_files, count * sizeof(char *));
+    attachment->removal_lines = syn_realloc(attachment->removal_lines, count * sizeof(char *));
+    attachment->removal_files[attachment->removal_count] = syn_strdup(file);
+    attachment->removal_lines[attachment->removal_count] = syn_strdup(line);
+    attachment->removal_count = count;
+}
+
 void syn_attachment_release(syn_attachment *attachment)
 {
     /* Links and perf events go in reverse order: a link before its event. */
     for (unsigned i = attachment->count; i-- > 0;)
         close(attachment->fds[i]);
+    /* Then the tracefs events they used, which the kernel keeps otherwise. */
+    for (unsigned i = 0; i < attachment->removal_count; i++) {
+        int fd = open(attachment->removal_files[i], O_WRONLY | O_APPEND | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t written = write(fd, attachment->removal_lines[i], strlen(attachment->removal_lines[i]));
+            (void)written;
+            close(fd);
+        }
+        free(attachment->removal_files[i]);
+        free(attachment->removal_lines[i]);
+    }
     free(attachment->fds);
-    attachment->fds = NULL;
-    attachment->count = 0;
+    free(attachment->removal_files);
+    free(attachment->removal_lines);
+    memset(attachment, 0, sizeof(*attachment));
 }
 
 bool syn_component_is(const syn_probe_point *point, unsigned index, const char *name)
