@@ -169,6 +169,10 @@ static bool command_failed(int status, bool quiet)
 
 static int run(syn_state *state, const syn_options *options)
 {
+    if (options->dump_probe_types)
+        return syn_list_probe_types(state) == SYN_OK ? 0 : 1;
+    if (options->list_pattern)
+        return syn_list(state, options->list_pattern, options->list_variables) == SYN_OK ? 0 : 1;
     syn_status status = options->script_text
                             ? syn_load_string(state, "<input>", options->script_text, strlen(options->script_text))
                             : syn_load_file(state, options->script_path);

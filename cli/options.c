@@ -51,6 +51,10 @@ void syn_options_print_help(const char *program)
            "  -x PID           target() returns PID\n"
            "  -T SECONDS       stop after SECONDS\n"
            "  -s MB            use MB megabytes for the buffer kernel probes write to\n"
+           "  -l PATTERN       list the probe points PATTERN names on this kernel\n"
+           "                   (kernel.trace(\"tcp:*\"), kernel.function(\"tcp_*\"), ...)\n"
+           "  -L PATTERN       the same with each point's variables and their types\n"
+           "  --dump-probe-types  list the forms of every probe family\n"
            "  -h, --help       show this help\n"
            "  -V, --version    show the version\n"
            "\n"
@@ -83,7 +87,7 @@ static int split_setting(const char *program, char option, const char *text, syn
 }
 
 /* Long options without a short form. */
-enum { OPTION_KERNEL_FEATURES = 256 };
+enum { OPTION_KERNEL_FEATURES = 256, OPTION_DUMP_PROBE_TYPES };
 
 int syn_options_parse(syn_options *options, int argc, char **argv)
 {
@@ -91,6 +95,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"kernel-features", required_argument, NULL, OPTION_KERNEL_FEATURES},
+        {"dump-probe-types", no_argument, NULL, OPTION_DUMP_PROBE_TYPES},
         {NULL, 0, NULL, 0},
     };
     const char *program = argc > 0 ? argv[0] : "syn";
@@ -101,7 +106,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
     int option;
     /* As with stap, options may also follow the script (syn x.syn -c CMD);
      * script arguments that start with '-' come after "--". */
-    while ((option = getopt_long(argc, argv, "e:p:vqwWD:G:I:r:a:o:c:x:T:s:hV", long_options, NULL)) != -1) {
+    while ((option = getopt_long(argc, argv, "e:p:vqwWD:G:I:r:a:o:c:x:T:s:l:L:hV", long_options, NULL)) != -1) {
         switch (option) {
         case 'e': options->script_text = optarg; break;
         case 'p': {
@@ -138,6 +143,12 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         case 'r': options->kernel_release = optarg; break;
         case 'a': options->architecture = optarg; break;
         case OPTION_KERNEL_FEATURES: options->kernel_features = optarg; break;
+        case 'l':
+        case 'L':
+            options->list_pattern = optarg;
+            options->list_variables = option == 'L';
+            break;
+        case OPTION_DUMP_PROBE_TYPES: options->dump_probe_types = true; break;
         case 'o': options->output_path = optarg; break;
         case 'c': options->command = optarg; break;
         case 'x':
@@ -162,7 +173,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         case ':':
         case '?':
         default:
-            if (optopt && strchr("epDGIraocxTs", optopt)) {
+            if (optopt && strchr("epDGIraocxTslL", optopt)) {
                 usage_error(program, "option -%c needs a value", optopt);
             } else if (optopt) {
                 usage_error(program, "unknown option -%c", optopt);
@@ -173,7 +184,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         }
     }
     int rest = optind;
-    if (!options->script_text) {
+    if (!options->script_text && !options->list_pattern && !options->dump_probe_types) {
         if (rest >= argc) {
             usage_error(program, "%s", "no script given (syn FILE, syn -e SCRIPT or syn -)");
             return 2;

@@ -28,6 +28,9 @@ typedef struct syn_options {
     const char *kernel_release; /* -r */
     const char *architecture;   /* -a */
     const char *kernel_features; /* --kernel-features */
+    const char *list_pattern;   /* -l, -L */
+    bool list_variables;        /* -L */
+    bool dump_probe_types;      /* --dump-probe-types */
     const char *output_path;    /* -o */
     const char *command;        /* -c: run it, stop when it exits */
     long target_pid;            /* -x */

@@ -19,6 +19,10 @@ typedef struct syn_preprocessor_environment {
     /* The value of a kernel config option ("y", "m", "1024"), or NULL. */
     const char *(*config_lookup)(void *context, const char *name);
     void *config_context;
+    /* Whether a probe point (as a script writes it) can be probed on this
+     * kernel: probe_exists(...) in conditions; NULL answers no. */
+    bool (*probe_exists)(void *context, const char *point);
+    void *probe_context;
 } syn_preprocessor_environment;
 
 typedef struct syn_preprocessor syn_preprocessor;

@@ -4,14 +4,19 @@
  *   comparison -> operand ('==' | '!=' | '<' | '<=' | '>' | '>=') operand
  * where the left operand names what is compared: kernel_v, kernel_vr, arch,
  * systemtap_v, runtime, systemtap_privilege, guru_mode, CONFIG_..., or is a
- * literal. */
+ * literal; and syn's own
+ *   comparison -> ['!'] 'probe_exists' '(' probe point ')'
+ * true when the point can be probed on the running kernel (it names
+ * something, and the kernel has a way to attach to it). */
 #define _GNU_SOURCE
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lang/grammar.h"
+#include "lang/keywords.h"
 #include "lang/preprocessor.h"
+#include "util/buffer.h"
 
 /* The SystemTap language level syn implements, for systemtap_v. */
 #define SYN_SYSTEMTAP_LANGUAGE_VERSION "5.1"
@@ -160,9 +165,75 @@ static const char *kernel_version(char *buffer, size_t size, const char *release
     return buffer;
 }
 
+/* The point's tokens written back as text, for the environment to parse. */
+static void append_token(syn_buffer *out, const syn_token *token)
+{
+    const char *keyword = syn_keyword_spelling(token->kind);
+    if (token->kind == STRING) {
+        syn_buffer_append_char(out, '"');
+        for (size_t i = 0; i < token->value.text.length; i++) {
+            char c = token->value.text.data[i];
+            if (c == '"' || c == '\\')
+                syn_buffer_append_char(out, '\\');
+            syn_buffer_append_char(out, c);
+        }
+        syn_buffer_append_char(out, '"');
+    } else if (token->kind == NUMBER) {
+        syn_buffer_printf(out, "%lld", (long long)token->value.number);
+    } else if (token->kind == IDENTIFIER) {
+        syn_buffer_append(out, token->value.text.data, token->value.text.length);
+    } else if (keyword) {
+        syn_buffer_append_string(out, keyword);
+    } else if (token->kind > 0 && token->kind < 128) {
+        syn_buffer_append_char(out, (char)token->kind);
+    }
+}
+
+static bool probe_exists(evaluator *state, bool negated)
+{
+    state->position++;
+    const syn_token *open = peek(state);
+    if (!open || open->kind != '(') {
+        fail(state, here(state), "expected '(' and a probe point after probe_exists");
+        return false;
+    }
+    state->position++;
+    syn_buffer point;
+    syn_buffer_init(&point);
+    int depth = 1;
+    while (peek(state)) {
+        const syn_token *token = peek(state);
+        state->position++;
+        depth += token->kind == '(' ? 1 : token->kind == ')' ? -1 : 0;
+        if (depth == 0)
+            break;
+        append_token(&point, token);
+    }
+    bool exists = false;
+    if (depth != 0 || !point.length) {
+        fail(state, here(state), "probe_exists takes a probe point in parentheses");
+    } else {
+        const syn_preprocessor_environment *environment = state->environment;
+        exists = environment->probe_exists && environment->probe_exists(environment->probe_context, point.data);
+    }
+    syn_buffer_release(&point);
+    return exists != negated;
+}
+
 static bool comparison(evaluator *state)
 {
     const syn_token *left = peek(state);
+    bool negated = left && left->kind == '!';
+    if (negated) {
+        state->position++;
+        left = peek(state);
+    }
+    if (left && left->kind == IDENTIFIER && strcmp(left->value.text.data, "probe_exists") == 0)
+        return probe_exists(state, negated);
+    if (negated) {
+        fail(state, &state->tokens[state->position - 1].location, "'!' goes before probe_exists(...) only");
+        return false;
+    }
     if (!left) {
         fail(state, here(state), "expected a condition between '%(' and '%?'");
         return false;

@@ -235,6 +235,8 @@ syn_status syn_load_string(syn_state *state, const char *chunk_name, const char 
         .argument_count = state->argument_count,
         .config_lookup = syn_kernel_config_lookup,
         .config_context = &state->kernel_config,
+        .probe_exists = syn_probe_point_exists,
+        .probe_context = state,
     };
     syn_parse_result result = syn_program_parse(&state->program, chunk_name ? chunk_name : "<input>",
                                                 text, length, &state->diagnostics, &environment);

@@ -56,4 +56,8 @@ syn_status syn_session_verify(syn_state *state, syn_buffer *out);
 /* Writes text to the state's output sink. */
 void syn_state_output(syn_state *state, const char *text, size_t length);
 
+/* The preprocessor's probe_exists(...): whether the point resolves on this
+ * kernel, asked quietly (runtime/listing.c). */
+bool syn_probe_point_exists(void *state, const char *point);
+
 #endif

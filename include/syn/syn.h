@@ -9,6 +9,7 @@
 #ifndef SYN_SYN_H
 #define SYN_SYN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -122,6 +123,16 @@ syn_status syn_set_architecture(syn_state *state, const char *architecture);
  * then resolves to the mechanism that kernel would use.  SYN_ERROR_USAGE,
  * with a diagnostic, for a malformed list. */
 syn_status syn_set_kernel_features(syn_state *state, const char *features);
+
+/* Listing, like stap -l and -L: the probe points PATTERN names on this
+ * kernel (a probe point as a script writes it, wildcards allowed), one a
+ * line and sorted, to the output handler; with `variables`, each point's
+ * target variables and their C types.  SYN_OK when something matched;
+ * SYN_ERROR_UNSUPPORTED when nothing did; errors are reported as
+ * diagnostics.  syn_list_probe_types lists the forms of every probe family
+ * (stap --dump-probe-types). */
+syn_status syn_list(syn_state *state, const char *pattern, bool variables);
+syn_status syn_list_probe_types(syn_state *state);
 
 /* Loading adds a script to the state's program; a state may load several.
  * The text is copied.  SYN_ERROR_SYNTAX means the script was reported and

@@ -259,8 +259,10 @@ static bool attach(syn_kernel *kernel, const syn_point *point, int program_fd, s
 
 const syn_probe_family syn_family_kernel_function = {
     .name = "kernel.function",
-    .synopsis = "kernel.function(\"FUNCTION\")[.call|.return], module(\"M\").function(\"F\"), "
-                "kprobe.function(\"F\")[.return]",
+    .synopsis = "kernel.function(\"F\"), kernel.function(\"F\").call, kernel.function(\"F\").return, "
+                "module(\"M\").function(\"F\"), module(\"M\").function(\"F\").call, "
+                "module(\"M\").function(\"F\").return, kprobe.function(\"F\"), kprobe.function(\"F\").return, "
+                "kprobe.module(\"M\").function(\"F\"), kprobe.module(\"M\").function(\"F\").return",
     .resolve = resolve,
     .attach = attach,
 };

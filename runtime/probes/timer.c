@@ -61,6 +61,7 @@ static syn_family_result resolve(syn_kernel *kernel, const syn_probe_point *poin
 
 const syn_probe_family syn_family_timer = {
     .name = "timer",
-    .synopsis = "timer.s(N), timer.ms(N), timer.us(N), timer.ns(N), timer.hz(N); .randomize(M) after s/ms/us/ns",
+    .synopsis = "timer.s(N), timer.ms(N), timer.us(N), timer.ns(N), timer.hz(N), timer.s(N).randomize(M), "
+                "timer.ms(N).randomize(M), timer.us(N).randomize(M), timer.ns(N).randomize(M)",
     .resolve = resolve,
 };
