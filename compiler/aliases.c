@@ -79,6 +79,8 @@ static syn_probe_point *with_suffix(syn_arena *arena, const syn_probe_point *tar
     memcpy(joined->components + target->count, point->components + suffix,
            (point->count - suffix) * sizeof(*joined->components));
     joined->location = point->location;
+    /* An optional use of the alias makes each of its points optional. */
+    joined->optional = target->optional || point->optional || point->sufficient;
     return joined;
 }
 
@@ -166,7 +168,10 @@ static void add_derived(expansion *state, syn_probe_point *point, body_list prol
         return;
     }
     syn_point_list points = {0};
-    if (!resolver->resolve(resolver->context, point, &points, state->checker->arena, state->checker->diagnostics))
+    /* As in SystemTap, a sufficient point ('!') is optional as well. */
+    syn_probe_point asked = *point;
+    asked.optional = point->optional || point->sufficient;
+    if (!resolver->resolve(resolver->context, &asked, &points, state->checker->arena, state->checker->diagnostics))
         return;
     for (uint32_t i = 0; i < points.count; i++)
         add_one_derived(state, point, points.items[i], prologues, epilogues, condition, through);
@@ -221,9 +226,13 @@ static bool expand_through_aliases(expansion *state, syn_probe_point *point, bod
                     inner_through = extend_through(arena, through, point);
                 for (unsigned t = 0; t < alias->points.count; t++) {
                     const syn_probe_point *target = alias->points.items[t];
+                    unsigned before = state->checker->result->probe_count;
                     expand(state, with_suffix(arena, target, point, suffix), inner_prologues,
                            inner_epilogues, join_conditions(arena, condition, target->condition),
                            inner_through, depth + 1);
+                    /* '!': once a sufficient point resolves, the alias's later points are alternatives not needed. */
+                    if (target->sufficient && state->checker->result->probe_count > before)
+                        break;
                 }
                 break;
             }
