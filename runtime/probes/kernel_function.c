@@ -172,6 +172,66 @@ static syn_point *make_point(syn_arena *arena, const struct btf *btf, const stru
     return point;
 }
 
+/* A kprobe needs no BTF: functions the BTF does not describe are found in
+ * /proc/kallsyms, with no typed parameters (the *_arg() functions read the
+ * registers) and $return as a plain number. */
+static syn_point *make_untyped_point(syn_arena *arena, const function_point *written, const char *function,
+                                     bool is_return)
+{
+    syn_point *point = syn_arena_alloc(arena, sizeof(*point));
+    point->name = point_name(arena, written, function, is_return);
+    point->context = SYN_CONTEXT_KPROBE;
+    point->family = &syn_family_kernel_function;
+    point->function = syn_arena_strdup(arena, function);
+    point->is_return = is_return;
+    point->attach_name = point->function;
+    point->attach_pid = -1;
+    point->mechanism = MECHANISM_KPROBE;
+    point->variables = syn_arena_alloc(arena, sizeof(*point->variables));
+    if (is_return) {
+        syn_target_variable *value = &point->variables[point->variable_count++];
+        value->name = syn_arena_strdup(arena, "return");
+        value->c_type = syn_arena_strdup(arena, "long");
+        value->access = SYN_TARGET_ARGUMENT;
+        value->offset = syn_register_return_offset();
+        value->size = 8;
+        value->is_signed = true;
+    }
+    return point;
+}
+
+static unsigned add_symbols(const function_point *written, syn_point_list *points, syn_arena *arena)
+{
+    FILE *symbols = fopen("/proc/kallsyms", "re");
+    if (!symbols)
+        return 0;
+    unsigned matched = 0;
+    uint32_t first = points->count;
+    char line[512];
+    while (fgets(line, sizeof(line), symbols) && matched <= SYN_MAX_FUNCTION_MATCHES) {
+        char type, name[256], module[128] = "";
+        if (sscanf(line, "%*s %c %255s [%127[^]]]", &type, name, module) < 2 || (type != 't' && type != 'T'))
+            continue;
+        /* Compiler-made copies (foo.isra.0, foo.cold) are parts of functions, not functions. */
+        if (strchr(name, '.') || strcmp(module, written->module ? written->module : "") != 0 ||
+            fnmatch(written->pattern, name, 0) != 0)
+            continue;
+        /* Static functions of the same name appear once per copy; one probe attaches to the name. */
+        bool seen = false;
+        for (uint32_t i = first; i < points->count && !seen; i++)
+            seen = strcmp(points->items[i]->function, name) == 0;
+        if (seen)
+            continue;
+        matched++;
+        syn_point *concrete = make_untyped_point(arena, written, name, written->is_return);
+        if (written->is_return)
+            concrete->entry = make_untyped_point(arena, written, name, false);
+        syn_point_list_append(arena, points, concrete);
+    }
+    fclose(symbols);
+    return matched;
+}
+
 static const char *mechanism_problem(bool kprobe_spelling)
 {
     return kprobe_spelling ? "this kernel has no kprobes (CONFIG_KPROBES is off)"
@@ -225,9 +285,17 @@ static syn_family_result resolve(syn_kernel *kernel, const syn_probe_point *poin
             concrete->entry = make_point(arena, btf, base, &written, name, (int32_t)id, false, how);
         syn_point_list_append(arena, points, concrete);
     }
-    if (result == SYN_FAMILY_RESOLVED && matched == 0 && !point->optional) {
-        syn_error(diagnostics, &point->location, "no kernel function matches \"%s\" in the %s BTF",
-                  written.pattern, written.module ? "module's" : "kernel's");
+    if (result == SYN_FAMILY_RESOLVED && matched == 0 && how == MECHANISM_KPROBE)
+        matched = add_symbols(&written, points, arena);
+    if (result == SYN_FAMILY_RESOLVED && matched > SYN_MAX_FUNCTION_MATCHES) {
+        syn_error(diagnostics, &point->location,
+                  "\"%s\" matches more than %d kernel functions, more than syn attaches at once; narrow it",
+                  written.pattern, SYN_MAX_FUNCTION_MATCHES);
+        result = SYN_FAMILY_FAILED;
+    } else if (result == SYN_FAMILY_RESOLVED && matched == 0 && !point->optional) {
+        syn_error(diagnostics, &point->location, "no kernel function matches \"%s\" in the %s BTF%s",
+                  written.pattern, written.module ? "module's" : "kernel's",
+                  how == MECHANISM_KPROBE ? " or its symbols" : "");
         result = SYN_FAMILY_FAILED;
     } else if (result == SYN_FAMILY_RESOLVED && how == MECHANISM_NONE && !point->optional) {
         syn_error(diagnostics, &point->location, "%s: %s; try kernel.trace(...) or kernel.tracepoint(...)",
