@@ -8,6 +8,7 @@
 #include "compiler/bpf_format.h"
 #include "compiler/builtins.h"
 #include "util/memory.h"
+#include "util/sysctl.h"
 
 static uint32_t string_size(const syn_bpf_generator *g)
 {
@@ -445,6 +446,38 @@ static void ip_to_text(syn_bpf_generator *g, const syn_ir_instruction *instructi
     }
 }
 
+static uint32_t rodata_string(syn_bpf_object *object, const char *text);
+
+/* ip6_ntop: the kernel formats it; "%pI6c" is the compressed form (RFC 5952), as ss prints. */
+static void ip6_to_text(syn_bpf_generator *g, const syn_ir_instruction *instruction)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    int address = syn_bpf_operand(g, instruction->arguments[0], BPF_REG_0);
+    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, address);
+    syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+    syn_bpf_move_immediate(e, BPF_REG_2, string_size(g));
+    syn_bpf_load_map(e, BPF_REG_3, SYN_BPF_MAP_RODATA, 0, rodata_string(g->object, "%pI6c"));
+    syn_bpf_move(e, BPF_REG_4, BPF_REG_10);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_4, SYN_BPF_TEMP);
+    syn_bpf_move_immediate(e, BPF_REG_5, 8);
+    syn_bpf_call(e, BPF_FUNC_snprintf);
+}
+
+/* Kernel probes see the sysctl as it was when the script was compiled, in syn's own
+ * network namespace: a program cannot read /proc, and the TCP probes give each
+ * listener's own values. */
+static void sysctl_value(syn_bpf_generator *g, const syn_ir_instruction *instruction, const syn_sysctl *sysctl)
+{
+    int64_t value = 0;
+    char error[256];
+    if (!syn_sysctl_read(sysctl, &value, error, sizeof(error))) {
+        syn_error(g->diagnostics, &instruction->location, "%s", error);
+        g->failed = true;
+    }
+    syn_bpf_move_immediate(&g->emitter, BPF_REG_0, (int32_t)value);
+    syn_bpf_commit(g, instruction->dest, BPF_REG_0);
+}
+
 static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
 {
     syn_bpf_emitter *e = &g->emitter;
@@ -514,6 +547,10 @@ static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
         string_byte(g, instruction, name[0] == 'i');
     } else if (strcmp(name, "ip_ntop") == 0) {
         ip_to_text(g, instruction);
+    } else if (strcmp(name, "ip6_ntop") == 0) {
+        ip6_to_text(g, instruction);
+    } else if (syn_sysctl_for_builtin(name)) {
+        sysctl_value(g, instruction, syn_sysctl_for_builtin(name));
     } else {
         syn_bpf_unsupported(g, instruction, name);
     }

@@ -185,6 +185,7 @@ static void scan(const syn_ir_function *function, interval *intervals, syn_ir_re
     uint32_t *free_slots = syn_malloc((count + 1) * sizeof(uint32_t));
     uint32_t free_count = 0;
     uint32_t *slot_of = syn_calloc(function->register_count + 1, sizeof(uint32_t));
+    uint32_t *slot_free_after = syn_calloc(count + 2, sizeof(uint32_t));
     uint32_t spill_slots = 0;
     uint32_t slots_used = 0;
     for (uint32_t i = 0; i < count; i++) {
@@ -201,6 +202,7 @@ static void scan(const syn_ir_function *function, interval *intervals, syn_ir_re
         for (uint32_t a = 0; a < spilled_count;) {
             if (spilled[a]->end < current->start) {
                 free_slots[free_count++] = slot_of[spilled[a]->reg];
+                slot_free_after[slot_of[spilled[a]->reg]] = spilled[a]->end;
                 spilled[a] = spilled[--spilled_count];
             } else {
                 a++;
@@ -221,7 +223,18 @@ static void scan(const syn_ir_function *function, interval *intervals, syn_ir_re
             }
             interval *victim = active_count ? active[furthest] : NULL;
             interval *spill = victim && victim->end > current->end ? victim : current;
-            uint32_t slot = free_count ? free_slots[--free_count] : ++spill_slots;
+            /* The slot is the value's home for its whole interval, which for a
+             * victim began before the current one: a freed slot serves only if
+             * its last owner ended before that. */
+            uint32_t slot = 0;
+            for (uint32_t f = 0; f < free_count && !slot; f++) {
+                if (slot_free_after[free_slots[f]] < spill->start) {
+                    slot = free_slots[f];
+                    free_slots[f] = free_slots[--free_count];
+                }
+            }
+            if (!slot)
+                slot = ++spill_slots;
             slot_of[spill->reg] = slot;
             spilled[spilled_count++] = spill;
             allocation->physical[spill->reg] = -1;
@@ -253,6 +266,7 @@ static void scan(const syn_ir_function *function, interval *intervals, syn_ir_re
     free(spilled);
     free(free_slots);
     free(slot_of);
+    free(slot_free_after);
 }
 
 void syn_bpf_allocate(const syn_ir_function *function, const int *available, int available_count,

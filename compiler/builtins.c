@@ -82,6 +82,14 @@ static const syn_builtin builtins[] = {
     {"ip_ntop", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "an IPv4 address as dotted text", B},
     {"tcp_state_str", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a TCP state's name, as tcpstates prints it", B},
     {"tcp_sockstate_str", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a TCP state's name, as SystemTap's tapset has it", B},
+    {"ip6_ntop", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "the IPv6 address at a kernel address, compressed text", K},
+    /* the sysctls that size a listener's queues: read when a userspace probe runs, and
+     * when the script is compiled for kernel probes */
+    {"somaxconn", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "net.core.somaxconn", B},
+    {"tcp_max_syn_backlog", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "net.ipv4.tcp_max_syn_backlog", B},
+    {"tcp_syncookies", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "net.ipv4.tcp_syncookies", B},
+    {"tcp_abort_on_overflow", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "net.ipv4.tcp_abort_on_overflow", B},
+    {"tcp_synack_retries", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "net.ipv4.tcp_synack_retries", B},
 };
 
 const syn_builtin *syn_builtin_lookup(const char *name)

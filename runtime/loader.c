@@ -55,11 +55,19 @@ static void explain_rejection(const char *log, char *reason, size_t reason_size,
         snprintf(reason, reason_size, "%s", previous);
 }
 
+/* Whether the verifier got as far as walking instructions. */
+static bool verifier_ran(const char *log)
+{
+    return log && (strstr(log, "\nprocessed ") || strncmp(log, "processed ", 10) == 0 || strstr(log, "0: R1="));
+}
+
 static syn_status report_rejection(const syn_bpf_program *program, int error, const char *log,
                                    syn_diagnostics *diagnostics)
 {
-    if (error == EPERM || error == EACCES) {
-        /* The capabilities were checked before loading: the kernel refuses this kind of program. */
+    if ((error == EPERM || error == EACCES) && !verifier_ran(log)) {
+        /* The capabilities were checked before loading: the kernel refuses this kind of program.
+         * The verifier also answers EACCES (a pointer spilled and refilled at the wrong size, say);
+         * then its log says so and the rejection is the script's. */
         if (program->type == BPF_PROG_TYPE_TRACING && program->expected_attach_type != BPF_TRACE_RAW_TP)
             syn_error(diagnostics, NULL,
                       "the kernel refused the %s program of %s (%s): it does not allow BPF trampolines here",

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/interpreter.h"
+#include "util/sysctl.h"
 
 static int64_t clock_ns(clockid_t clock)
 {
@@ -218,6 +219,8 @@ bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments,
                      max_length);
     } else if (strcmp(name, "ip_ntop") == 0) {
         format_ipv4(arguments[0].number, string_result, max_length);
+    } else if (syn_sysctl_for_builtin(name)) {
+        return syn_sysctl_read(syn_sysctl_for_builtin(name), number_result, fault, fault_size);
     } else {
         snprintf(fault, fault_size, "%s() cannot run in a userspace probe", name);
         return false;
