@@ -16,6 +16,9 @@ typedef struct collector {
     syn_need_list *needs;
     const syn_file *file;
     const syn_function *function;   /* the function being walked, for its parameters */
+    const char **bound;             /* the body's foreach and catch variables: locals */
+    unsigned bound_count;
+    unsigned bound_capacity;
 } collector;
 
 void syn_need_list_init(syn_need_list *needs)
@@ -39,21 +42,65 @@ static void add_need(syn_need_list *needs, syn_need need)
     needs->items[needs->count++] = need;
 }
 
-static bool is_parameter(const collector *c, const char *name)
+/* A parameter, or a variable a loop or a catch binds in this body: the
+ * semantic pass makes it a local (or an error when a global has its name),
+ * so it never asks for a library global. */
+static bool is_local(const collector *c, const char *name)
 {
-    if (!c->function)
-        return false;
-    for (unsigned i = 0; i < c->function->parameter_count; i++) {
+    for (unsigned i = 0; c->function && i < c->function->parameter_count; i++) {
         if (strcmp(c->function->parameters[i].name, name) == 0)
+            return true;
+    }
+    for (unsigned i = 0; i < c->bound_count; i++) {
+        if (strcmp(c->bound[i], name) == 0)
             return true;
     }
     return false;
 }
 
+static void bind(collector *c, const syn_expr *variable)
+{
+    if (!variable || variable->kind != SYN_EXPR_SYMBOL)
+        return;
+    SYN_GROW(c->bound, c->bound_capacity, c->bound_count + 1);
+    c->bound[c->bound_count++] = variable->symbol.name;
+}
+
+static void find_bound(collector *c, const syn_stmt *stmt)
+{
+    if (!stmt)
+        return;
+    switch (stmt->kind) {
+    case SYN_STMT_BLOCK:
+        for (unsigned i = 0; i < stmt->block.count; i++)
+            find_bound(c, stmt->block.items[i]);
+        break;
+    case SYN_STMT_IF:
+        find_bound(c, stmt->if_.then_branch);
+        find_bound(c, stmt->if_.else_branch);
+        break;
+    case SYN_STMT_WHILE: find_bound(c, stmt->while_.body); break;
+    case SYN_STMT_FOR: find_bound(c, stmt->for_.body); break;
+    case SYN_STMT_FOREACH:
+        for (unsigned i = 0; i < stmt->foreach.keys.count; i++)
+            bind(c, stmt->foreach.keys.items[i]);
+        bind(c, stmt->foreach.value);
+        find_bound(c, stmt->foreach.body);
+        break;
+    case SYN_STMT_TRY:
+        bind(c, stmt->try_.variable);
+        find_bound(c, stmt->try_.body);
+        find_bound(c, stmt->try_.handler);
+        break;
+    default:
+        break;
+    }
+}
+
 /* A function or global, once per file that needs it. */
 static void need_name(collector *c, syn_need_kind kind, const char *name, unsigned arity)
 {
-    if (kind == SYN_NEED_GLOBAL && is_parameter(c, name))
+    if (kind == SYN_NEED_GLOBAL && is_local(c, name))
         return;
     char *key = syn_arena_printf(&c->needs->keys, "%d/%u/%p/%s", (int)kind, arity, (const void *)c->file, name);
     if (syn_map_get(&c->needs->seen, key))
@@ -204,16 +251,21 @@ void syn_needs_collect(syn_need_list *needs, const syn_file *file)
     collector c = {.needs = needs, .file = file};
     for (unsigned i = 0; i < file->count; i++) {
         const syn_item *item = &file->items[i];
+        c.function = NULL;
+        c.bound_count = 0;
         if (item->kind == SYN_ITEM_FUNCTION) {
             c.function = item->function;
+            find_bound(&c, item->function->body);
             walk_stmt(&c, item->function->body);
-            c.function = NULL;
         } else if (item->kind == SYN_ITEM_PROBE) {
+            find_bound(&c, item->probe->body);
+            find_bound(&c, item->probe->epilogue);
             walk_points(&c, &item->probe->points);
             walk_stmt(&c, item->probe->body);
             walk_stmt(&c, item->probe->epilogue);
         }
     }
+    free(c.bound);
 }
 
 static bool same_argument(const syn_expr *a, const syn_expr *b)
