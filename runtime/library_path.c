@@ -65,8 +65,17 @@ static bool running_from_build_tree(void)
 static char *standard_directory(void)
 {
 #ifdef SYN_SOURCE_STDLIB
-    if (running_from_build_tree())
+    /* Canonical, so that messages do not depend on how configure was
+     * called (../configure makes "build/../stdlib"). */
+    if (running_from_build_tree()) {
+        char *canonical = realpath(SYN_SOURCE_STDLIB, NULL);
+        if (canonical) {
+            char *copy = syn_strdup(canonical);
+            free(canonical);
+            return copy;
+        }
         return syn_strdup(SYN_SOURCE_STDLIB);
+    }
 #endif
 #ifdef SYN_PKGDATADIR
     return syn_strdup(SYN_PKGDATADIR "/stdlib");
