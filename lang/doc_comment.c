@@ -91,8 +91,12 @@ static bool parse_parameter(line current, syn_doc_parameter *parameter, syn_aren
     return true;
 }
 
+/* A summary or a parameter's text continued on the next line. */
 static const char *join(syn_arena *arena, const char *before, line more)
 {
+    const char *start = skip_blanks(more.text, more.text + more.length);
+    more.length -= (size_t)(start - more.text);
+    more.text = start;
     return syn_arena_printf(arena, "%s%s%.*s", before, *before ? " " : "", (int)more.length, more.text);
 }
 
@@ -117,8 +121,9 @@ void syn_doc_parse(syn_doc *doc, const char *text, syn_arena *arena)
                 blank_lines++;
                 continue;
             }
+            /* Blank lines separate paragraphs; one is enough. */
             if (description.length)
-                syn_buffer_append_repeated(&description, '\n', blank_lines + 1);
+                syn_buffer_append_string(&description, blank_lines ? "\n\n" : "\n");
             blank_lines = 0;
             syn_buffer_append(&description, current.text, current.length);
             continue;

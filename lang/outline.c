@@ -17,6 +17,7 @@ typedef struct reader {
     syn_outline *outline;
     syn_arena *arena;          /* where the outline's strings go */
     const char *doc;           /* the doc comment just read, until a declaration takes it */
+    bool doc_opens_file;       /* it is the file's first token */
     bool is_private;           /* `private` was just read */
 } reader;
 
@@ -162,13 +163,26 @@ void syn_outline_read(syn_outline *outline, const syn_source *source, syn_arena 
     r.lexer.keep_doc_comments = true;
     if (syn_lexer_open(&r.lexer) == 0) {
         advance(&r);
+        bool first_token = true;
         while (!at_end(&r)) {
             int kind = r.token.kind;
+            /* A doc comment that opens the file and is not followed by a
+             * declaration describes the file (the reference page's
+             * section on it). */
+            bool declaration = kind == FUNCTION || kind == PROBE || kind == GLOBAL || kind == PRIVATE;
+            if (r.doc && r.doc_opens_file && !declaration) {
+                outline->file_doc = syn_arena_strdup(arena, r.doc);
+                r.doc = NULL;
+            }
+            r.doc_opens_file = false;
             if (kind == DOC_COMMENT) {
+                r.doc_opens_file = first_token;
+                first_token = false;
                 r.doc = r.token.value.text.data;
                 advance(&r);
                 continue;
             }
+            first_token = false;
             if (kind == PRIVATE) {
                 r.is_private = true;
                 advance(&r);
@@ -195,6 +209,8 @@ void syn_outline_read(syn_outline *outline, const syn_source *source, syn_arena 
             r.is_private = false;
         }
     }
+    if (r.doc && r.doc_opens_file)
+        outline->file_doc = syn_arena_strdup(arena, r.doc);
     syn_lexer_release(&r.lexer);
     syn_diagnostics_release(&quiet);
     syn_arena_release(&tokens);

@@ -39,6 +39,9 @@ typedef struct syn_outline {
     syn_outline_entry *entries;
     unsigned count;
     unsigned capacity;
+    /* A doc comment that opens the file and documents no declaration: it
+     * describes the file. */
+    const char *file_doc;
 } syn_outline;
 
 /* Reads `source`'s outline; names and doc texts are copied to `arena`.

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "compiler/library.h"
+#include "compiler/semantic.h"
 #include "lang/parse.h"
 #include "runtime/state.h"
 #include "util/memory.h"
@@ -144,11 +145,23 @@ static void provide(selection *s, const syn_need *need)
     }
 }
 
+/* A stale library is dropped before it is used again; the last check's
+ * program refers to its trees, so that goes too. */
+static void refresh(syn_state *state)
+{
+    if (!state->library.stale)
+        return;
+    syn_ir_program_free(state->ir);
+    state->ir = NULL;
+    syn_semantic_program_free(state->checked);
+    state->checked = NULL;
+    syn_library_release(&state->library);
+}
+
 static void prepare(syn_state *state)
 {
     syn_library *library = &state->library;
-    if (library->stale)
-        syn_library_release(library);
+    refresh(state);
     syn_arena_release(&library->selection);
     syn_arena_init(&library->selection);
     library->pulled_count = 0;
@@ -231,16 +244,21 @@ bool syn_library_select(syn_state *state)
     return !s.failed;
 }
 
-bool syn_library_parse_all(syn_state *state)
+bool syn_library_parse_all(syn_state *state, syn_diagnostics *diagnostics)
 {
     syn_library *library = &state->library;
-    prepare(state);
+    refresh(state);
     if (!library->listed)
         syn_library_list(state);
     bool parsed = true;
     for (unsigned i = 0; i < library->file_count; i++) {
-        if (!parse_file(state, &library->files[i], &state->diagnostics))
+        if (!parse_file(state, &library->files[i], diagnostics))
             parsed = false;
     }
     return parsed;
+}
+
+syn_preprocessor_environment syn_library_environment(syn_state *state)
+{
+    return library_environment(state);
 }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 
 #include "lang/ast.h"
+#include "lang/diagnostics.h"
+#include "lang/preprocessor.h"
 #include "lang/outline.h"
 #include "syn/syn.h"
 #include "util/arena.h"
@@ -52,8 +54,12 @@ void syn_library_forget(syn_library *library);
 bool syn_library_select(syn_state *state);
 
 /* Every library file parsed, for documentation and dumps; false when one
- * does not parse (reported). */
-bool syn_library_parse_all(syn_state *state);
+ * does not parse (reported to `diagnostics`). */
+bool syn_library_parse_all(syn_state *state, syn_diagnostics *diagnostics);
+
+/* What library files are preprocessed against: the state's kernel release,
+ * architecture and kernel configuration, and no script arguments. */
+syn_preprocessor_environment syn_library_environment(syn_state *state);
 
 /* runtime/library_path.c: builds the search path and outlines its files. */
 void syn_library_list(syn_state *state);
