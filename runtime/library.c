@@ -262,3 +262,20 @@ syn_preprocessor_environment syn_library_environment(syn_state *state)
 {
     return library_environment(state);
 }
+
+unsigned syn_library_winners(syn_state *state, syn_arena *arena, const syn_file ***views,
+                             const syn_library_file ***owners)
+{
+    syn_library *library = &state->library;
+    *views = syn_calloc(library->file_count + 1, sizeof(**views));
+    *owners = syn_calloc(library->file_count + 1, sizeof(**owners));
+    unsigned count = 0;
+    for (unsigned i = 0; i < library->file_count; i++) {
+        if (!library->files[i].file)
+            continue;
+        (*owners)[count] = &library->files[i];
+        (*views)[count] = syn_library_view(arena, library->files[i].file, *views, count);
+        count++;
+    }
+    return count;
+}

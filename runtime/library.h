@@ -57,6 +57,14 @@ bool syn_library_select(syn_state *state);
  * does not parse (reported to `diagnostics`). */
 bool syn_library_parse_all(syn_state *state, syn_diagnostics *diagnostics);
 
+/* The library files parsed so far (syn_library_parse_all parses them all),
+ * each seen through a view without the public definitions of the files
+ * before it: where several files define a name, the first in search order
+ * wins, as when pulling.  `views` and `owners` are free()d by the caller;
+ * the views live in `arena`.  Returns their count. */
+unsigned syn_library_winners(syn_state *state, syn_arena *arena, const syn_file ***views,
+                             const syn_library_file ***owners);
+
 /* What library files are preprocessed against: the state's kernel release,
  * architecture and kernel configuration, and no script arguments. */
 syn_preprocessor_environment syn_library_environment(syn_state *state);

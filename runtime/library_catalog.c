@@ -178,19 +178,9 @@ syn_status syn_catalog_build(syn_state *state, syn_catalog *catalog, bool strict
     if (!syn_library_parse_all(state, diagnostics) && strict)
         status = SYN_ERROR_SYNTAX;
 
-    /* Where several files define a name, the first in search order wins,
-     * as when pulling. */
-    syn_library *library = &state->library;
-    const syn_file **views = syn_calloc(library->file_count + 1, sizeof(*views));
-    const syn_library_file **owners = syn_calloc(library->file_count + 1, sizeof(*owners));
-    unsigned count = 0;
-    for (unsigned i = 0; i < library->file_count; i++) {
-        if (!library->files[i].file)
-            continue;
-        owners[count] = &library->files[i];
-        views[count] = syn_library_view(&catalog->arena, library->files[i].file, views, count);
-        count++;
-    }
+    const syn_file **views;
+    const syn_library_file **owners;
+    unsigned count = syn_library_winners(state, &catalog->arena, &views, &owners);
     syn_program program;
     syn_program_init(&program);
     syn_semantic_program *checked = NULL;
