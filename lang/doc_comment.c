@@ -42,16 +42,18 @@ static const char *skip_blanks(const char *text, const char *end)
 }
 
 /* "function NAME - summary", "probe NAME - summary", "NAME - summary" or a
- * summary alone. */
+ * summary alone.  SystemTap's tapsets write "sfunction" for functions
+ * usable in probe context; here every function is, so it reads as
+ * "function". */
 static void parse_header(syn_doc *doc, line header, syn_arena *arena)
 {
     const char *text = header.text, *end = header.text + header.length;
-    static const char *const kinds[] = {"function", "probe"};
+    static const char *const kinds[][2] = {{"function", "function"}, {"sfunction", "function"}, {"probe", "probe"}};
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        size_t length = strlen(kinds[i]);
-        if ((size_t)(end - text) > length && memcmp(text, kinds[i], length) == 0 &&
+        size_t length = strlen(kinds[i][0]);
+        if ((size_t)(end - text) > length && memcmp(text, kinds[i][0], length) == 0 &&
             (text[length] == ' ' || text[length] == '\t')) {
-            doc->kind = kinds[i];
+            doc->kind = kinds[i][1];
             text = skip_blanks(text + length, end);
             break;
         }

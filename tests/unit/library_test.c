@@ -181,6 +181,11 @@ static void test_doc_comments(void)
     is_string(doc.name, "helper", "NAME - summary: name");
     is_string(doc.summary, "no kind word", "NAME - summary: summary");
 
+    syn_doc_parse(&doc, "\n * sfunction execname_of - SystemTap's word\n", &arena);
+    is_string(doc.kind, "function", "sfunction: a function");
+    is_string(doc.name, "execname_of", "sfunction: name");
+    is_string(doc.summary, "SystemTap's word", "sfunction: summary");
+
     syn_doc_parse(&doc, " Just a sentence - with a dash\n spanning lines\n", &arena);
     is_string(doc.name, NULL, "a bare summary names nothing");
     is_string(doc.summary, "Just a sentence - with a dash spanning lines", "a bare summary continued");
