@@ -124,10 +124,11 @@ syn_status syn_set_architecture(syn_state *state, const char *architecture);
  * with a diagnostic, for a malformed list. */
 syn_status syn_set_kernel_features(syn_state *state, const char *features);
 
-/* Listing, like stap -l and -L: the probe points PATTERN names on this
- * kernel (a probe point as a script writes it, wildcards allowed), one a
- * line and sorted, to the output handler; with `variables`, each point's
- * target variables and their C types.  SYN_OK when something matched;
+/* Listing, like stap -l and -L: the probe points and library probe aliases
+ * PATTERN names on this kernel (a probe point as a script writes it,
+ * wildcards allowed), one a line and sorted, to the output handler; with
+ * `variables`, each point's target variables and their C types, and each
+ * alias's values and its points' target variables where it checks here.  SYN_OK when something matched;
  * SYN_ERROR_UNSUPPORTED when nothing did; errors are reported as
  * diagnostics.  syn_list_probe_types lists the forms of every probe family
  * (stap --dump-probe-types). */
