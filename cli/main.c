@@ -167,6 +167,21 @@ static bool command_failed(int status, bool quiet)
     return false;
 }
 
+/* --doc, --dump-functions, --dump-probe-aliases, --doc-reference. */
+static int query_library(syn_state *state, const syn_options *options)
+{
+    syn_status status = SYN_OK;
+    if (options->doc_name)
+        status = syn_document(state, options->doc_name);
+    if (status == SYN_OK && options->dump_functions)
+        status = syn_dump_functions(state);
+    if (status == SYN_OK && options->dump_probe_aliases)
+        status = syn_dump_probe_aliases(state);
+    if (status == SYN_OK && options->doc_reference)
+        status = syn_document_library(state);
+    return status == SYN_OK ? 0 : 1;
+}
+
 static int run(syn_state *state, const syn_options *options)
 {
     if (options->dump_probe_types)
@@ -254,7 +269,7 @@ int main(int argc, char **argv)
         syn_set_output_file(state, output);
     code = configure(state, &options);
     if (code == 0)
-        code = run(state, &options);
+        code = syn_options_library_query(&options) ? query_library(state, &options) : run(state, &options);
     syn_free(state);
     if (output && fclose(output) != 0 && code == 0) {
         fprintf(stderr, "syn: writing '%s' failed: %s\n", options.output_path, strerror(errno));

@@ -55,8 +55,16 @@ void syn_options_print_help(const char *program)
            "                   (kernel.trace(\"tcp:*\"), kernel.function(\"tcp_*\"), ...)\n"
            "  -L PATTERN       the same with each point's variables and their types\n"
            "  --dump-probe-types  list the forms of every probe family\n"
+           "  --doc NAME       show the documentation of a function or probe alias\n"
+           "                   (built in or from the library; NAME may hold wildcards)\n"
+           "  --dump-functions list every built-in and library function with its signature\n"
+           "  --dump-probe-aliases  list every library probe alias with its points\n"
+           "  --doc-reference  print the library's reference page (Markdown)\n"
            "  -h, --help       show this help\n"
            "  -V, --version    show the version\n"
+           "\n"
+           "Library files come from the -I directories, then $SYN_PATH (directories\n"
+           "separated by ':'), then the standard library; see doc/library.md.\n"
            "\n"
            "Script arguments are $1, $2, ... (as source text) and @1, @2, ... (as strings);\n"
            "$# and @# give their number.  Options may follow the script; arguments that\n"
@@ -87,7 +95,31 @@ static int split_setting(const char *program, char option, const char *text, syn
 }
 
 /* Long options without a short form. */
-enum { OPTION_KERNEL_FEATURES = 256, OPTION_DUMP_PROBE_TYPES };
+enum {
+    OPTION_KERNEL_FEATURES = 256,
+    OPTION_DUMP_PROBE_TYPES,
+    OPTION_DOC,
+    OPTION_DUMP_FUNCTIONS,
+    OPTION_DUMP_PROBE_ALIASES,
+    OPTION_DOC_REFERENCE,
+};
+
+bool syn_options_library_query(const syn_options *options)
+{
+    return options->doc_name || options->dump_functions || options->dump_probe_aliases || options->doc_reference;
+}
+
+/* The library's options (doc/library.md); false for any other. */
+static bool library_option(syn_options *options, int option)
+{
+    switch (option) {
+    case OPTION_DOC: options->doc_name = optarg; return true;
+    case OPTION_DUMP_FUNCTIONS: options->dump_functions = true; return true;
+    case OPTION_DUMP_PROBE_ALIASES: options->dump_probe_aliases = true; return true;
+    case OPTION_DOC_REFERENCE: options->doc_reference = true; return true;
+    default: return false;
+    }
+}
 
 int syn_options_parse(syn_options *options, int argc, char **argv)
 {
@@ -96,6 +128,10 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {"kernel-features", required_argument, NULL, OPTION_KERNEL_FEATURES},
         {"dump-probe-types", no_argument, NULL, OPTION_DUMP_PROBE_TYPES},
+        {"doc", required_argument, NULL, OPTION_DOC},
+        {"dump-functions", no_argument, NULL, OPTION_DUMP_FUNCTIONS},
+        {"dump-probe-aliases", no_argument, NULL, OPTION_DUMP_PROBE_ALIASES},
+        {"doc-reference", no_argument, NULL, OPTION_DOC_REFERENCE},
         {NULL, 0, NULL, 0},
     };
     const char *program = argc > 0 ? argv[0] : "syn";
@@ -107,6 +143,8 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
     /* As with stap, options may also follow the script (syn x.syn -c CMD);
      * script arguments that start with '-' come after "--". */
     while ((option = getopt_long(argc, argv, "e:p:vqwWD:G:I:r:a:o:c:x:T:s:l:L:hV", long_options, NULL)) != -1) {
+        if (library_option(options, option))
+            continue;
         switch (option) {
         case 'e': options->script_text = optarg; break;
         case 'p': {
@@ -173,7 +211,11 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         case ':':
         case '?':
         default:
-            if (optopt && strchr("epDGIraocxTslL", optopt)) {
+            if (optopt == OPTION_DOC) {
+                usage_error(program, "%s", "option --doc needs a name");
+            } else if (optopt == OPTION_KERNEL_FEATURES) {
+                usage_error(program, "%s", "option --kernel-features needs a list");
+            } else if (optopt && optopt < 256 && strchr("epDGIraocxTslL", optopt)) {
                 usage_error(program, "option -%c needs a value", optopt);
             } else if (optopt) {
                 usage_error(program, "unknown option -%c", optopt);
@@ -184,7 +226,12 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         }
     }
     int rest = optind;
-    if (!options->script_text && !options->list_pattern && !options->dump_probe_types) {
+    if (syn_options_library_query(options) && (options->script_text || rest < argc)) {
+        usage_error(program, "%s", "--doc, --dump-functions, --dump-probe-aliases and --doc-reference take no script");
+        return 2;
+    }
+    if (!options->script_text && !options->list_pattern && !options->dump_probe_types &&
+        !syn_options_library_query(options)) {
         if (rest >= argc) {
             usage_error(program, "%s", "no script given (syn FILE, syn -e SCRIPT or syn -)");
             return 2;

@@ -38,7 +38,15 @@ typedef struct syn_options {
     unsigned buffer_megabytes;  /* -s */
     bool help;
     bool version;
+    /* The library (doc/library.md): these need no script. */
+    const char *doc_name;       /* --doc NAME */
+    bool dump_functions;        /* --dump-functions */
+    bool dump_probe_aliases;    /* --dump-probe-aliases */
+    bool doc_reference;         /* --doc-reference */
 } syn_options;
+
+/* True when the command documents or lists the library instead of running a script. */
+bool syn_options_library_query(const syn_options *options);
 
 /* Returns 0 on success; on a usage error prints why and returns 2. */
 int syn_options_parse(syn_options *options, int argc, char **argv);

@@ -21,7 +21,6 @@ typedef struct body_list {
 
 typedef struct expansion {
     syn_checker *checker;
-    const syn_program *program;
     const syn_probe *probe;    /* the user's probe */
     const syn_probe_point *written; /* the user's point being expanded, for pn() */
     const syn_file *file;
@@ -66,6 +65,12 @@ static bool match_name(const syn_probe_point *name, unsigned name_index, const s
     }
     return component_matches(component, &name->components[name_index]) &&
            match_name(name, name_index + 1, point, point_index + 1, suffix);
+}
+
+bool syn_alias_name_matches(const syn_probe_point *name, const syn_probe_point *point)
+{
+    unsigned suffix;
+    return match_name(name, 0, point, 0, &suffix);
 }
 
 static syn_probe_point *with_suffix(syn_arena *arena, const syn_probe_point *target,
@@ -201,7 +206,8 @@ static bool expand_through_aliases(expansion *state, syn_probe_point *point, bod
 {
     syn_arena *arena = state->checker->arena;
     bool matched = false;
-    for (const syn_file *file = state->program->files; file; file = file->next) {
+    for (unsigned f = 0; f < state->checker->file_count; f++) {
+        const syn_file *file = state->checker->files[f];
         for (unsigned i = 0; i < file->count; i++) {
             const syn_item *item = &file->items[i];
             if (item->kind != SYN_ITEM_PROBE || item->probe->kind == SYN_PROBE_PLAIN)
@@ -255,14 +261,15 @@ static void expand(expansion *state, syn_probe_point *point, body_list prologues
     add_derived(state, point, prologues, epilogues, condition, through);
 }
 
-void syn_derive_probes(syn_checker *checker, const syn_program *program)
+void syn_derive_probes(syn_checker *checker)
 {
-    for (const syn_file *file = program->files; file; file = file->next) {
+    for (unsigned f = 0; f < checker->file_count; f++) {
+        const syn_file *file = checker->files[f];
         for (unsigned i = 0; i < file->count; i++) {
             const syn_item *item = &file->items[i];
             if (item->kind != SYN_ITEM_PROBE || item->probe->kind != SYN_PROBE_PLAIN)
                 continue;
-            expansion state = {.checker = checker, .program = program, .probe = item->probe, .file = file};
+            expansion state = {.checker = checker, .probe = item->probe, .file = file};
             for (unsigned p = 0; p < item->probe->points.count; p++) {
                 syn_probe_point *point = item->probe->points.items[p];
                 unsigned before = checker->result->probe_count;

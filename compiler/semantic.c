@@ -83,9 +83,10 @@ static void declare_function(syn_checker *checker, const syn_file *file, const s
     result->functions[result->function_count++] = info;
 }
 
-static void declare(syn_checker *checker, const syn_program *program)
+static void declare(syn_checker *checker)
 {
-    for (const syn_file *file = program->files; file; file = file->next) {
+    for (unsigned f = 0; f < checker->file_count; f++) {
+        const syn_file *file = checker->files[f];
         for (unsigned i = 0; i < file->count; i++) {
             const syn_item *item = &file->items[i];
             if (item->kind == SYN_ITEM_GLOBAL)
@@ -138,11 +139,63 @@ static void mark_reachable(syn_function_info *info)
     }
 }
 
+static bool in_library(const syn_checker *checker, const syn_file *file)
+{
+    for (unsigned i = 0; i < checker->options->library_file_count; i++) {
+        if (checker->options->library_files[i] == file)
+            return true;
+    }
+    return false;
+}
+
+static void resolve(syn_checker *checker, syn_function_info *info)
+{
+    info->resolved = true;
+    syn_resolve_function(checker, info);
+}
+
+static void mark_all_reachable(syn_semantic_program *result)
+{
+    for (unsigned i = 0; i < result->function_count; i++) {
+        if (result->functions[i]->reachable)
+            mark_reachable(result->functions[i]);
+    }
+}
+
+/* The script's functions are all resolved, used or not, so that their
+ * mistakes are reported; a library function only once the program reaches
+ * it, as SystemTap does with its tapsets: an unused one neither reports
+ * errors nor makes the globals it names part of the program. */
+static void resolve_everything(syn_checker *checker)
+{
+    syn_semantic_program *result = checker->result;
+    for (unsigned i = 0; i < result->function_count; i++) {
+        syn_function_info *info = result->functions[i];
+        if (checker->options->whole_library || !in_library(checker, info->file))
+            resolve(checker, info);
+    }
+    for (unsigned i = 0; i < result->probe_count; i++)
+        syn_resolve_probe(checker, result->probes[i]);
+    for (bool progress = true; progress;) {
+        progress = false;
+        mark_all_reachable(result);
+        for (unsigned i = 0; i < result->function_count; i++) {
+            syn_function_info *info = result->functions[i];
+            if (info->reachable && !info->resolved) {
+                resolve(checker, info);
+                progress = true;
+            }
+        }
+    }
+}
+
 static void infer_everything(syn_checker *checker)
 {
     syn_semantic_program *result = checker->result;
-    for (unsigned i = 0; i < result->function_count; i++)
-        syn_infer_function(checker, result->functions[i]);
+    for (unsigned i = 0; i < result->function_count; i++) {
+        if (result->functions[i]->resolved)
+            syn_infer_function(checker, result->functions[i]);
+    }
     for (unsigned i = 0; i < result->probe_count; i++)
         syn_infer_probe(checker, result->probes[i]);
 }
@@ -200,6 +253,18 @@ static void check_symbols(syn_checker *checker)
     }
 }
 
+static void list_files(syn_checker *checker, const syn_program *program)
+{
+    unsigned count = checker->options->library_file_count;
+    for (const syn_file *file = program->files; file; file = file->next)
+        count++;
+    checker->files = syn_calloc(count + 1, sizeof(*checker->files));
+    for (const syn_file *file = program->files; file; file = file->next)
+        checker->files[checker->file_count++] = file;
+    for (unsigned i = 0; i < checker->options->library_file_count; i++)
+        checker->files[checker->file_count++] = checker->options->library_files[i];
+}
+
 syn_semantic_program *syn_semantic_check(const syn_program *program, syn_diagnostics *diagnostics,
                                          const syn_semantic_options *options)
 {
@@ -214,21 +279,15 @@ syn_semantic_program *syn_semantic_check(const syn_program *program, syn_diagnos
     syn_map_init(&checker.globals);
     syn_map_init(&checker.functions);
     unsigned errors_before = diagnostics->error_count;
+    list_files(&checker, program);
 
-    declare(&checker, program);
+    declare(&checker);
     apply_initializers(&checker);
-    syn_derive_probes(&checker, program);
+    syn_derive_probes(&checker);
     if (result->probe_count == 0 && diagnostics->error_count == errors_before)
         syn_error(diagnostics, NULL, "no probes found");
 
-    for (unsigned i = 0; i < result->function_count; i++)
-        syn_resolve_function(&checker, result->functions[i]);
-    for (unsigned i = 0; i < result->probe_count; i++)
-        syn_resolve_probe(&checker, result->probes[i]);
-    for (unsigned i = 0; i < result->function_count; i++) {
-        if (result->functions[i]->reachable)
-            mark_reachable(result->functions[i]);
-    }
+    resolve_everything(&checker);
     if (diagnostics->error_count == errors_before) {
         infer_to_fixed_point(&checker);
         check_symbols(&checker);
@@ -236,6 +295,7 @@ syn_semantic_program *syn_semantic_check(const syn_program *program, syn_diagnos
 
     syn_map_release(&checker.globals);
     syn_map_release(&checker.functions);
+    free(checker.files);
     if (diagnostics->error_count != errors_before) {
         syn_semantic_program_free(result);
         return NULL;

@@ -17,6 +17,13 @@ typedef struct syn_semantic_options {
     /* Matches probe points with the kernel's probe families; without one,
      * points are kept as written and target variables are not checked. */
     const syn_probe_resolver *resolver;
+    /* Library files pulled in for the program (runtime/library.c), checked
+     * after its own files as if loaded with them. */
+    const syn_file *const *library_files;
+    unsigned library_file_count;
+    /* Resolve and infer every library function, not only those the
+     * program reaches (for listing their signatures). */
+    bool whole_library;
 } syn_semantic_options;
 
 typedef struct syn_semantic_program {
@@ -32,6 +39,11 @@ typedef struct syn_semantic_program {
 syn_semantic_program *syn_semantic_check(const syn_program *program, syn_diagnostics *diagnostics,
                                          const syn_semantic_options *options);
 void syn_semantic_program_free(syn_semantic_program *checked);
+
+/* Whether a probe alias name matches a written point, wildcards and
+ * components passed through to the alias's points included
+ * (compiler/aliases.c). */
+bool syn_alias_name_matches(const syn_probe_point *name, const syn_probe_point *point);
 
 /* What -p2 prints: globals, functions and probes with their types. */
 void syn_semantic_dump(syn_buffer *out, const syn_semantic_program *checked);

@@ -12,6 +12,8 @@ typedef struct syn_checker {
     syn_arena *arena;
     syn_diagnostics *diagnostics;
     const syn_semantic_options *options;
+    const syn_file **files;   /* the program's, then the library files it pulled */
+    unsigned file_count;
     syn_map globals;          /* name -> syn_symbol chain */
     syn_map functions;        /* name -> syn_function_info chain */
     bool reporting;           /* inference reports mismatches only in its last round */
@@ -27,7 +29,7 @@ typedef struct syn_scope {
 } syn_scope;
 
 /* aliases.c: one derived probe per probe point, through aliases. */
-void syn_derive_probes(syn_checker *checker, const syn_program *program);
+void syn_derive_probes(syn_checker *checker);
 
 /* resolve.c: binds names to symbols and functions; checks structure. */
 void syn_resolve_function(syn_checker *checker, syn_function_info *info);

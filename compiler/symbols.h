@@ -56,6 +56,7 @@ typedef struct syn_function_info {
     syn_type return_type;
     syn_location return_location;
     bool reachable;               /* called, directly or not, from a probe */
+    bool resolved;                /* a library file's function is resolved only once reachable */
     struct syn_function_info **callees;
     unsigned callee_count;
     const syn_file *file;

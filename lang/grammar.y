@@ -109,6 +109,8 @@ int syn_yyparse(syn_parser *parser);
 %token DOLLAR "$" DOUBLE_DOLLAR "$$"
 %token PP_OPEN "%(" PP_THEN "%?" PP_ELSE "%:" PP_CLOSE "%)"
 %token END_OF_INPUT_IN_TOKEN "unterminated token"
+/* Only from a lexer that keeps doc comments (lang/outline.c), never parsed. */
+%token <text> DOC_COMMENT "doc comment"
 
 %token PROBE "probe" GLOBAL "global" FUNCTION "function" PRIVATE "private"
 %token IF "if" ELSE "else" WHILE "while" FOR "for" FOREACH "foreach" IN "in"

@@ -27,6 +27,7 @@ typedef struct syn_lexer {
     syn_location start;          /* start of a token made of several matches */
     syn_buffer text;             /* body of the string or embedded code being read */
     syn_location end_of_last_token; /* where the end of input is reported */
+    bool keep_doc_comments;      /* return each comment opening with slash-star-star as a DOC_COMMENT */
 } syn_lexer;
 
 /* Prepares a lexer over `length` bytes of `source` from `offset`, starting at

@@ -59,6 +59,7 @@ syn_state *syn_new(void)
     syn_state *state = syn_calloc(1, sizeof(*state));
     syn_diagnostics_init(&state->diagnostics);
     syn_program_init(&state->program);
+    syn_library_init(&state->library);
     struct utsname name;
     if (uname(&name) == 0) {
         state->kernel_release = syn_strdup(name.release);
@@ -88,6 +89,7 @@ void syn_free(syn_state *state)
     syn_ir_program_free(state->ir);
     syn_semantic_program_free(state->checked);
     syn_program_release(&state->program);
+    syn_library_release(&state->library);
     syn_kernel_release(&state->kernel);
     release_strings(state->arguments, (unsigned)state->argument_count);
     syn_settings_release(&state->defines);
@@ -190,6 +192,7 @@ syn_status syn_add_library_path(syn_state *state, const char *directory)
     state->library_paths = syn_realloc(state->library_paths,
                                        (state->library_path_count + 1) * sizeof(char *));
     state->library_paths[state->library_path_count++] = syn_strdup(directory);
+    syn_library_forget(&state->library);
     return SYN_OK;
 }
 
@@ -201,6 +204,7 @@ syn_status syn_set_kernel_release(syn_state *state, const char *release)
     state->kernel_release = syn_strdup(release);
     syn_kernel_config_release(&state->kernel_config);
     syn_kernel_config_init(&state->kernel_config, release);
+    syn_library_forget(&state->library);
     return SYN_OK;
 }
 
@@ -210,6 +214,7 @@ syn_status syn_set_architecture(syn_state *state, const char *architecture)
         return SYN_ERROR_USAGE;
     free(state->architecture);
     state->architecture = syn_strdup(architecture);
+    syn_library_forget(&state->library);
     return SYN_OK;
 }
 
@@ -305,10 +310,17 @@ syn_status syn_check(syn_state *state)
     syn_ir_program_free(state->ir);
     state->ir = NULL;
     syn_semantic_program_free(state->checked);
+    state->checked = NULL;
+    /* The library files the program needs join it here, before any name is
+     * resolved (runtime/library.c). */
+    if (!syn_library_select(state))
+        return SYN_ERROR_SYNTAX;
     syn_semantic_options options = {
         .global_initializers = state->global_initializers.items,
         .global_initializer_count = state->global_initializers.count,
         .resolver = &state->resolver,
+        .library_files = state->library.pulled,
+        .library_file_count = state->library.pulled_count,
     };
     state->checked = syn_semantic_check(&state->program, &state->diagnostics, &options);
     return state->checked ? SYN_OK : SYN_ERROR_SEMANTIC;

@@ -1,11 +1,13 @@
 /* syn -l and -L: the probe points a pattern names on this kernel, as
  * stap -l and -L print them, one a line and sorted; -L adds each point's
- * target variables with their C types. */
+ * target variables with their C types.  The library's probe aliases that
+ * the pattern names are listed with them (runtime/listing_aliases.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "lang/parse.h"
 #include "lang/source.h"
+#include "runtime/listing_aliases.h"
 #include "runtime/probes/family.h"
 #include "runtime/state.h"
 #include "util/buffer.h"
@@ -30,8 +32,11 @@ static char *describe(const syn_point *point, bool variables)
     return text;
 }
 
-/* The points of every probe point the script text names, resolved. */
-static bool resolve_all(syn_state *state, const syn_file *file, syn_point_list *points, syn_arena *arena)
+/* The points of every probe point the script text names, resolved, and
+ * the library aliases it names.  A point that names an alias need not
+ * name a probe family's point too. */
+static bool resolve_all(syn_state *state, const syn_file *file, bool variables, syn_point_list *points,
+                        syn_line_list *aliases, syn_arena *arena)
 {
     bool resolved = true;
     for (unsigned i = 0; i < file->count; i++) {
@@ -39,8 +44,10 @@ static bool resolve_all(syn_state *state, const syn_file *file, syn_point_list *
         if (item->kind != SYN_ITEM_PROBE)
             continue;
         for (unsigned p = 0; p < item->probe->points.count; p++) {
-            if (!state->resolver.resolve(state->resolver.context, item->probe->points.items[p], points, arena,
-                                         &state->diagnostics))
+            syn_probe_point written = *item->probe->points.items[p];
+            if (syn_list_library_aliases(state, &written, variables, aliases))
+                written.optional = true;
+            if (!state->resolver.resolve(state->resolver.context, &written, points, arena, &state->diagnostics))
                 resolved = false;
         }
     }
@@ -109,19 +116,18 @@ syn_status syn_list(syn_state *state, const char *pattern, bool variables)
     syn_status status = SYN_ERROR_SYNTAX;
     if (parsed.file) {
         syn_point_list points = {0};
-        bool resolved = resolve_all(state, parsed.file, &points, &arena);
-        char **lines = syn_malloc((points.count + 1) * sizeof(char *));
+        syn_line_list lines = {0};
+        bool resolved = resolve_all(state, parsed.file, variables, &points, &lines, &arena);
         for (uint32_t i = 0; i < points.count; i++)
-            lines[i] = describe(points.items[i], variables);
-        qsort(lines, points.count, sizeof(char *), compare_lines);
-        for (uint32_t i = 0; i < points.count; i++) {
-            if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
-                syn_state_output(state, lines[i], strlen(lines[i]));
+            syn_line_list_add(&lines, describe(points.items[i], variables));
+        if (lines.count)
+            qsort(lines.items, lines.count, sizeof(char *), compare_lines);
+        for (unsigned i = 0; i < lines.count; i++) {
+            if (i == 0 || strcmp(lines.items[i], lines.items[i - 1]) != 0)
+                syn_state_output(state, lines.items[i], strlen(lines.items[i]));
         }
-        for (uint32_t i = 0; i < points.count; i++)
-            free(lines[i]);
-        free(lines);
-        status = points.count ? SYN_OK : resolved ? SYN_ERROR_UNSUPPORTED : SYN_ERROR_SEMANTIC;
+        status = lines.count ? SYN_OK : resolved ? SYN_ERROR_UNSUPPORTED : SYN_ERROR_SEMANTIC;
+        syn_line_list_release(&lines);
     }
     syn_arena_release(&arena);
     syn_source_free(source);

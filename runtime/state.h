@@ -11,6 +11,7 @@
 #include "compiler/probe_point.h"
 #include "runtime/kernel.h"
 #include "runtime/kernel_config.h"
+#include "runtime/library.h"
 #include "syn/syn.h"
 #include "util/buffer.h"
 #include "util/settings.h"
@@ -29,8 +30,9 @@ struct syn_state {
     int argument_count;
     syn_settings defines;             /* -D NAME=VALUE */
     syn_settings global_initializers; /* -G NAME=VALUE */
-    char **library_paths;
+    char **library_paths;             /* -I DIR */
     unsigned library_path_count;
+    syn_library library;              /* what the search path holds (runtime/library.c) */
 
     char *kernel_release;
     char *architecture;

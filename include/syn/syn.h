@@ -124,10 +124,11 @@ syn_status syn_set_architecture(syn_state *state, const char *architecture);
  * with a diagnostic, for a malformed list. */
 syn_status syn_set_kernel_features(syn_state *state, const char *features);
 
-/* Listing, like stap -l and -L: the probe points PATTERN names on this
- * kernel (a probe point as a script writes it, wildcards allowed), one a
- * line and sorted, to the output handler; with `variables`, each point's
- * target variables and their C types.  SYN_OK when something matched;
+/* Listing, like stap -l and -L: the probe points and library probe aliases
+ * PATTERN names on this kernel (a probe point as a script writes it,
+ * wildcards allowed), one a line and sorted, to the output handler; with
+ * `variables`, each point's target variables and their C types, and each
+ * alias's values and its points' target variables where it checks here.  SYN_OK when something matched;
  * SYN_ERROR_UNSUPPORTED when nothing did; errors are reported as
  * diagnostics.  syn_list_probe_types lists the forms of every probe family
  * (stap --dump-probe-types). */
@@ -176,6 +177,26 @@ void syn_set_target_pid(syn_state *state, long pid);
  * Returns the script's status: SYN_OK, or SYN_ERROR_RUNTIME after a
  * runtime error, or the error that kept it from starting. */
 syn_status syn_run(syn_state *state, int timeout_ms);
+
+/* ---- The library: documentation and listings (doc/library.md) ----------
+ * Library files are found on the search path (syn_add_library_path, then
+ * $SYN_PATH, then the standard library) and pulled into a program by
+ * syn_check when it uses what they define.  These calls read the whole
+ * library and write to the output. */
+
+/* The documentation of every built-in function, library function and
+ * library probe alias whose name matches NAME (a glob: "ansi_*").
+ * SYN_ERROR_USAGE, with a diagnostic, when none does. */
+syn_status syn_document(syn_state *state, const char *name);
+/* Every built-in and library function with its signature, one a line
+ * (stap --dump-functions). */
+syn_status syn_dump_functions(syn_state *state);
+/* Every library probe alias with the points it expands to, one a line
+ * (stap --dump-probe-aliases). */
+syn_status syn_dump_probe_aliases(syn_state *state);
+/* The library's reference page in Markdown, from its doc comments
+ * (doc/stdlib.md); undocumented entries are warned about. */
+syn_status syn_document_library(syn_state *state);
 
 /* Counts of the diagnostics reported so far. */
 unsigned syn_error_count(const syn_state *state);
