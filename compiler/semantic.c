@@ -233,6 +233,25 @@ static void check_symbol(syn_checker *checker, const syn_symbol *symbol)
     }
 }
 
+/* An alias prologue may set a variable at one of its points and leave it
+ * unset at another whose branch @defined ruled out (a syscall's entry that
+ * only records and moves on with next): the user's probe reads the variable
+ * set, and it is no mistake of theirs. */
+static bool assigned_in_sibling(const syn_semantic_program *result, const syn_derived_probe *probe,
+                                const char *name)
+{
+    for (unsigned i = 0; i < result->probe_count; i++) {
+        const syn_derived_probe *other = result->probes[i];
+        if (other == probe || other->probe != probe->probe)
+            continue;
+        for (unsigned l = 0; l < other->locals.count; l++) {
+            if (other->locals.items[l]->assigned && strcmp(other->locals.items[l]->name, name) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 static void check_symbols(syn_checker *checker)
 {
     syn_semantic_program *result = checker->result;
@@ -248,8 +267,13 @@ static void check_symbols(syn_checker *checker)
             check_symbol(checker, info->locals.items[l]);
     }
     for (unsigned i = 0; i < result->probe_count; i++) {
-        for (unsigned l = 0; l < result->probes[i]->locals.count; l++)
-            check_symbol(checker, result->probes[i]->locals.items[l]);
+        for (unsigned l = 0; l < result->probes[i]->locals.count; l++) {
+            syn_symbol *local = result->probes[i]->locals.items[l];
+            bool assigned = local->assigned;
+            local->assigned = assigned || assigned_in_sibling(result, result->probes[i], local->name);
+            check_symbol(checker, local);
+            local->assigned = assigned;
+        }
     }
 }
 
