@@ -53,6 +53,7 @@ lab_require() {
 lab_init() {
     [ -n "$LAB_WORK" ] && return 0
     LAB_WORK=$(mktemp -d "${TMPDIR:-/tmp}/synlab.XXXXXX") || return 1
+    # shellcheck disable=SC2154 # _lab_status is set inside the trap
     trap '_lab_status=$?; lab_cleanup; exit $_lab_status' EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -92,6 +93,7 @@ lab_netns_new() {
 # lab_netns_del NS: kills the processes left in NS and deletes it.
 lab_netns_del() {
     _lab_left=$(ip netns pids "$1" 2>/dev/null)
+    # shellcheck disable=SC2086 # one pid a word
     [ -n "$_lab_left" ] && kill -KILL $_lab_left 2>/dev/null
     ip netns del "$1" 2>/dev/null
     LAB_NAMESPACES=$(echo "$LAB_NAMESPACES" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' ')
@@ -136,6 +138,7 @@ lab_sysctl() {
         _lab_name=${_lab_setting%%=*}
         _lab_value=${_lab_setting#*=}
         _lab_file=/proc/sys/$(echo "$_lab_name" | tr . /)
+        # shellcheck disable=SC2016 # expanded by the inner shell
         lab_exec "$_lab_in" sh -c 'echo "$1" > "$2"' sh "$_lab_value" "$_lab_file" || return 1
         _lab_now=$(lab_exec "$_lab_in" cat "$_lab_file") || return 1
         if [ "$_lab_now" != "$_lab_value" ]; then
@@ -209,6 +212,7 @@ lab_listen() {
         echo "lab: the listener on $1 port $2 did not start" >&2
         return 1
     fi
+    # shellcheck disable=SC2034 # for the caller
     LAB_PORT=$(sed -n 's/^ready //p' "$_lab_lout")
 }
 
