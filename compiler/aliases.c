@@ -199,10 +199,12 @@ static void expand(expansion *state, syn_probe_point *point, body_list prologues
                    syn_expr *condition, const char *through, unsigned depth);
 
 /* Expands `point` through every alias definition whose name matches it;
- * returns whether any did. */
+ * returns whether any did.  With whole_only, only aliases named by all of the
+ * point's components count: tcp.connect.retransmit is an alias of its own, not
+ * tcp.connect with a suffix, when both are defined. */
 static bool expand_through_aliases(expansion *state, syn_probe_point *point, body_list prologues,
                                    body_list epilogues, syn_expr *condition, const char *through,
-                                   unsigned depth)
+                                   unsigned depth, bool whole_only)
 {
     syn_arena *arena = state->checker->arena;
     bool matched = false;
@@ -218,6 +220,8 @@ static bool expand_through_aliases(expansion *state, syn_probe_point *point, bod
             for (unsigned n = 0; n < alias->alias_names.count; n++) {
                 unsigned suffix;
                 if (!match_name(alias->alias_names.items[n], 0, point, 0, &suffix))
+                    continue;
+                if (whole_only && suffix < point->count)
                     continue;
                 matched = true;
                 body_list inner_prologues = prologues, inner_epilogues = epilogues;
@@ -256,7 +260,8 @@ static void expand(expansion *state, syn_probe_point *point, body_list prologues
                   SYN_MAX_ALIAS_DEPTH);
         return;
     }
-    if (expand_through_aliases(state, point, prologues, epilogues, condition, through, depth))
+    if (expand_through_aliases(state, point, prologues, epilogues, condition, through, depth, true) ||
+        expand_through_aliases(state, point, prologues, epilogues, condition, through, depth, false))
         return;
     add_derived(state, point, prologues, epilogues, condition, through);
 }
