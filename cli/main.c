@@ -65,6 +65,8 @@ static int configure(syn_state *state, const syn_options *options)
         return 2;
     if (options->target_pid)
         syn_set_target_pid(state, options->target_pid);
+    if (options->command)
+        syn_set_target_command(state, options->command);
     syn_set_arguments(state, options->argument_count, options->arguments);
     return 0;
 }

@@ -63,6 +63,18 @@ static const syn_builtin builtins[] = {
     {"ppfunc", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the probed function, from the probe point", B},
     {"target", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "pid of the -c command or -x process", B},
     {"is_return", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 in a return probe", B},
+    /* registers of kprobes and uprobes (pt_regs); the argument is a literal */
+    {"register", SYN_BUILTIN_PLAIN, L, 1, 1, {S}, "a register's value, signed: register(\"rdi\")", K},
+    {"u_register", SYN_BUILTIN_PLAIN, L, 1, 1, {S}, "a register's value, unsigned", K},
+    {"int_arg", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "argument n as an int", K},
+    {"uint_arg", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "argument n as an unsigned int", K},
+    {"long_arg", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "argument n as a long", K},
+    {"ulong_arg", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "argument n as an unsigned long", K},
+    {"pointer_arg", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "argument n as a pointer", K},
+    {"s32_arg", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "argument n as a signed 32-bit number", K},
+    {"u32_arg", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "argument n as an unsigned 32-bit number", K},
+    {"s64_arg", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "argument n as a signed 64-bit number", K},
+    {"u64_arg", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "argument n as an unsigned 64-bit number", K},
     /* time */
     {"gettimeofday_s", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "seconds since the epoch", B},
     {"gettimeofday_ms", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "milliseconds since the epoch", B},

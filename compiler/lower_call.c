@@ -219,6 +219,9 @@ static syn_ir_register lower_builtin(syn_function_lowering *f, const syn_expr *e
     }
     if (strcmp(name, "probefunc") == 0 || strcmp(name, "ppfunc") == 0)
         return string_constant(f, probe_function_name(f), location);
+    syn_ir_register register_value;
+    if (syn_lower_register_call(f, expr, name, &register_value))
+        return register_value;
     if (f->in_kernel ? !builtin->in_kernel : !builtin->in_userspace) {
         if (f->in_kernel)
             syn_lower_kernel_only_userspace(f, location, name);

@@ -113,6 +113,11 @@ bool syn_lower_captured(syn_function_lowering *f, const syn_expr *expr, syn_ir_r
 syn_ir_register syn_lower_format(syn_function_lowering *f, const char *format, const syn_ir_register *values,
                                  const syn_ir_register_kind *kinds, uint32_t count, const syn_location *location);
 
+/* lower_registers.c: register("rdi"), int_arg(n), ...; false when `name` is
+ * none of them. */
+bool syn_lower_register_call(syn_function_lowering *f, const syn_expr *expr, const char *name,
+                             syn_ir_register *result);
+
 /* lower_target.c */
 syn_ir_register syn_lower_target(syn_function_lowering *f, const syn_expr *expr);
 

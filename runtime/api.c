@@ -228,6 +228,12 @@ syn_status syn_set_kernel_features(syn_state *state, const char *features)
     return SYN_OK;
 }
 
+void syn_set_target_command(syn_state *state, const char *command)
+{
+    free(state->kernel.target_command);
+    state->kernel.target_command = command ? syn_strdup(command) : NULL;
+}
+
 syn_status syn_load_string(syn_state *state, const char *chunk_name, const char *text, size_t length)
 {
     if (!text)

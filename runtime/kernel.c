@@ -19,6 +19,7 @@ void syn_kernel_init(syn_kernel *kernel)
 void syn_kernel_release(syn_kernel *kernel)
 {
     free(kernel->tracefs);
+    free(kernel->target_command);
     btf__free(kernel->btf);
     memset(kernel, 0, sizeof(*kernel));
 }

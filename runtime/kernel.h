@@ -19,6 +19,11 @@ typedef struct syn_kernel {
     char btf_error[256];
     syn_kernel_features features; /* kprobes, fentry, uprobes: runtime/kernel_features.c */
     unsigned probe_event_count;   /* tracefs kprobe/uprobe events made, for unique names */
+    /* The process a script is about, for process.function(...) without a
+     * path (runtime/probes/process_function.c): -c's command line, whose
+     * first word names the executable, else -x's process. */
+    char *target_command;
+    long target_pid;
 } syn_kernel;
 
 void syn_kernel_init(syn_kernel *kernel);

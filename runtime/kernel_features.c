@@ -10,7 +10,8 @@
 
 #include "runtime/kernel.h"
 
-static const char *const feature_names[SYN_FEATURE_COUNT] = {"kprobes", "fentry", "uprobes"};
+static const char *const feature_names[SYN_FEATURE_COUNT] = {"kprobes", "fentry", "uprobes", "kprobe_pmu",
+                                                              "uprobe_pmu"};
 
 const char *syn_kernel_feature_name(syn_kernel_feature feature)
 {
@@ -49,7 +50,9 @@ bool syn_kernel_features_force(syn_kernel_features *features, const char *spec, 
             }
         }
         if (found == SYN_FEATURE_COUNT || !parse_switch(equals + 1, length - (size_t)(equals + 1 - item), &value)) {
-            snprintf(error, error_size, "'%.*s' is not FEATURE=yes|no with FEATURE one of kprobes, fentry, uprobes",
+            snprintf(error, error_size,
+                     "'%.*s' is not FEATURE=yes|no with FEATURE one of kprobes, fentry, uprobes, kprobe_pmu, "
+                     "uprobe_pmu",
                      (int)length, item);
             return false;
         }
@@ -93,6 +96,11 @@ const syn_probe_pmu *syn_kernel_probe_pmu(syn_kernel *kernel, bool uprobe)
         features->uprobe_pmu = read_pmu("uprobe");
         features->pmus_read = true;
     }
+    /* A PMU forced away leaves tracefs, as on a kernel without it. */
+    static const syn_probe_pmu none = {.type = -1, .return_bit = 0};
+    syn_kernel_feature feature = uprobe ? SYN_FEATURE_UPROBE_PMU : SYN_FEATURE_KPROBE_PMU;
+    if (features->forced[feature] && features->state[feature] == SYN_FEATURE_ABSENT)
+        return &none;
     return uprobe ? &features->uprobe_pmu : &features->kprobe_pmu;
 }
 
@@ -140,6 +148,10 @@ static bool detect(syn_kernel *kernel, syn_kernel_feature feature)
         return syn_kernel_probe_pmu(kernel, true)->type >= 0 || tracefs_has(kernel, "uprobe_events");
     case SYN_FEATURE_FENTRY:
         return fentry_loads(kernel);
+    case SYN_FEATURE_KPROBE_PMU:
+        return syn_kernel_probe_pmu(kernel, false)->type >= 0;
+    case SYN_FEATURE_UPROBE_PMU:
+        return syn_kernel_probe_pmu(kernel, true)->type >= 0;
     default:
         return false;
     }

@@ -13,6 +13,8 @@ typedef enum syn_kernel_feature {
     SYN_FEATURE_KPROBES,
     SYN_FEATURE_FENTRY,
     SYN_FEATURE_UPROBES,
+    SYN_FEATURE_KPROBE_PMU,      /* the perf PMUs that make kprobes and uprobes; without */
+    SYN_FEATURE_UPROBE_PMU,      /* them probes are made through tracefs */
     SYN_FEATURE_COUNT
 } syn_kernel_feature;
 
@@ -40,6 +42,8 @@ typedef struct syn_kernel_features {
 struct syn_kernel;
 
 /* Parses "kprobes=1,fentry=0,uprobes=1" (any subset; yes/no, 1/0, on/off).
+ * "uprobe_pmu=no" (or kprobe_pmu) makes syn use tracefs as on a kernel
+ * without that PMU: the way to test that path on any kernel.
  * False, with the reason in `error`, for anything else. */
 bool syn_kernel_features_force(syn_kernel_features *features, const char *spec, char *error, size_t error_size);
 

@@ -408,6 +408,7 @@ void syn_request_stop(syn_state *state)
 void syn_set_target_pid(syn_state *state, long pid)
 {
     state->target_pid = pid;
+    state->kernel.target_pid = pid;
     if (state->session) {
         state->session->target_pid = pid;
         syn_maps_set_reserved(&state->session->maps, SYN_IR_RESERVED_TARGET, pid);

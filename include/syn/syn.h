@@ -171,6 +171,9 @@ syn_status syn_stop(syn_state *state);
 void syn_request_stop(syn_state *state);
 /* Sets what target() returns in probes (stap -x PID, or -c's command). */
 void syn_set_target_pid(syn_state *state, long pid);
+/* The command -c runs, before it is started: process.function("F")
+ * without a path probes the executable its first word names, as stap does. */
+void syn_set_target_command(syn_state *state, const char *command);
 
 /* Compiles, loads, attaches and serves the program until it exits, a stop
  * is requested, or timeout_ms passes (negative: no timeout); then stops it.

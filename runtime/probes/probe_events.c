@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "runtime/probes/perf_event.h"
+#include "util/buffer.h"
 
 static bool attach_through_pmu(const syn_probe_pmu *pmu, const syn_probe_target *target, int program_fd,
                                syn_attachment *attachment, char *error, size_t error_size)
@@ -40,6 +42,42 @@ static bool write_line(const char *path, const char *line, char *error, size_t e
     return written;
 }
 
+/* The syn_<pid>_<n> events of a syn that died without removing them (kill
+ * -9 closes its perf events, so nothing runs, but tracefs keeps the
+ * events).  A state removes those of processes that are gone before it
+ * makes its first event; an event still in use refuses to go. */
+static void remove_stale_events(const char *tracefs)
+{
+    static const char *const kinds[] = {"kprobe", "uprobe"};
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        char events[512], line[1024], removal[128], ignored[256];
+        snprintf(events, sizeof(events), "%s/%s_events", tracefs, kinds[k]);
+        FILE *file = fopen(events, "re");
+        if (!file)
+            continue;
+        syn_buffer removals;
+        syn_buffer_init(&removals);
+        while (fgets(line, sizeof(line), file)) {
+            /* "p:syn/syn_1234_0 /usr/bin/true:0x..." or "r:syn/syn_1234_1 do_sys_open+0" */
+            const char *name = strchr(line, ':');
+            int pid;
+            unsigned number;
+            if (name && sscanf(name, ":syn/syn_%d_%u", &pid, &number) == 2 && pid > 0 && pid != getpid() &&
+                kill(pid, 0) != 0 && errno == ESRCH)
+                syn_buffer_printf(&removals, "-:syn/syn_%d_%u\n", pid, number);
+        }
+        fclose(file);
+        /* One line a write: the kernel takes one command per write. */
+        for (char *next = removals.data; next && *next;) {
+            char *end = strchr(next, '\n');
+            snprintf(removal, sizeof(removal), "%.*s", (int)(end - next + 1), next);
+            write_line(events, removal, ignored, sizeof(ignored));
+            next = end + 1;
+        }
+        syn_buffer_release(&removals);
+    }
+}
+
 static bool attach_through_tracefs(syn_kernel *kernel, const syn_probe_target *target, int program_fd,
                                    syn_attachment *attachment, char *error, size_t error_size)
 {
@@ -48,6 +86,8 @@ static bool attach_through_tracefs(syn_kernel *kernel, const syn_probe_target *t
         snprintf(error, error_size, "%s", kernel->tracefs_error);
         return false;
     }
+    if (kernel->probe_event_count == 0)
+        remove_stale_events(tracefs);
     const char *kind = target->uprobe ? "uprobe" : "kprobe";
     char events[512], event[64], line[1024], path[640];
     snprintf(events, sizeof(events), "%s/%s_events", tracefs, kind);

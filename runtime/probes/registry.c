@@ -12,6 +12,7 @@ extern const syn_probe_family syn_family_tracepoint;
 extern const syn_probe_family syn_family_raw_tracepoint;
 extern const syn_probe_family syn_family_profile;
 extern const syn_probe_family syn_family_kernel_function;
+extern const syn_probe_family syn_family_process_function;
 
 static const syn_probe_family *const families[] = {
     &syn_family_begin_end,
@@ -20,6 +21,7 @@ static const syn_probe_family *const families[] = {
     &syn_family_tracepoint,
     &syn_family_raw_tracepoint,
     &syn_family_kernel_function,
+    &syn_family_process_function,
 };
 
 const syn_probe_family *const *syn_probe_families(unsigned *count)
