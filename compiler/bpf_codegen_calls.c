@@ -446,21 +446,23 @@ static void ip_to_text(syn_bpf_generator *g, const syn_ir_instruction *instructi
     }
 }
 
-static uint32_t rodata_string(syn_bpf_object *object, const char *text);
-
-/* ip6_ntop: the kernel formats it; "%pI6c" is the compressed form (RFC 5952), as ss prints. */
+/* ip6_ntop: the 16 bytes read into the slot's free half, then written out. */
 static void ip6_to_text(syn_bpf_generator *g, const syn_ir_instruction *instruction)
 {
     syn_bpf_emitter *e = &g->emitter;
-    int address = syn_bpf_operand(g, instruction->arguments[0], BPF_REG_0);
-    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, address);
+    int address = syn_bpf_operand(g, instruction->arguments[0], BPF_REG_3);
+    syn_bpf_move(e, BPF_REG_3, address);
+    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP2, BPF_REG_3);
     syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
-    syn_bpf_move_immediate(e, BPF_REG_2, string_size(g));
-    syn_bpf_load_map(e, BPF_REG_3, SYN_BPF_MAP_RODATA, 0, rodata_string(g->object, "%pI6c"));
-    syn_bpf_move(e, BPF_REG_4, BPF_REG_10);
-    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_4, SYN_BPF_TEMP);
-    syn_bpf_move_immediate(e, BPF_REG_5, 8);
-    syn_bpf_call(e, BPF_FUNC_snprintf);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, (int32_t)syn_bpf_ipv6_raw_offset(g));
+    syn_bpf_move_immediate(e, BPF_REG_2, 16);
+    syn_bpf_call(e, BPF_FUNC_probe_read_kernel);
+    uint32_t ok = syn_bpf_label_new(e);
+    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_0, 0, ok);
+    syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_TEMP2);
+    syn_bpf_fault(g, instruction, SYN_IR_FAULT_READ, BPF_REG_1);
+    syn_bpf_label_place(e, ok);
+    syn_bpf_ipv6_text(g, instruction->dest);
 }
 
 /* Kernel probes see the sysctl as it was when the script was compiled, in syn's own

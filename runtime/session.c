@@ -372,8 +372,15 @@ syn_status syn_start(syn_state *state)
         session->interpreter = syn_interpreter_new(state->ir, &session->maps, &host, &state->diagnostics);
         state->diagnostics.at_run_time = true;
         run_userspace(state, SYN_USERSPACE_BEGIN);
-        if (!session->finished)
+        if (!session->finished) {
+            int64_t started = clock_ns(CLOCK_MONOTONIC);
             status = syn_loader_attach(&session->loader, &state->kernel, &state->diagnostics);
+            /* Says when the kernel probes are live: begin ran before them, as in
+             * SystemTap, so a line it prints is no sign that they are. */
+            if (status == SYN_OK && state->verbosity >= 1)
+                syn_note(&state->diagnostics, NULL, "%u kernel programs attached in %.1f ms",
+                         session->loader.count, (double)(clock_ns(CLOCK_MONOTONIC) - started) / 1e6);
+        }
         if (status == SYN_OK && !session->finished && !start_timers(state))
             status = SYN_ERROR_ATTACH;
     }
