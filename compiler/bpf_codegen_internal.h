@@ -43,6 +43,8 @@ typedef struct syn_bpf_generator {
     uint32_t exit_label;
     bool uses_context;
     bool uses_scratch;
+    bool context_in_slots;        /* every context value is an 8-byte slot (arguments, registers) */
+    int32_t exit_value;           /* what the program returns: its hook's "carry on as if I was not here" */
     uint32_t slot_size;
     uint32_t key_offset;          /* in scratch */
     uint32_t value_offset;

@@ -102,6 +102,16 @@ static const syn_builtin builtins[] = {
     {"tcp_syncookies", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "net.ipv4.tcp_syncookies", B},
     {"tcp_abort_on_overflow", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "net.ipv4.tcp_abort_on_overflow", B},
     {"tcp_synack_retries", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "net.ipv4.tcp_synack_retries", B},
+    {"ntohs", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a 16-bit value from network to host order", B},
+    {"ntohl", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a 32-bit value from network to host order", B},
+    {"ntohll", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a 64-bit value from network to host order", B},
+    {"htons", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a 16-bit value from host to network order", B},
+    {"htonl", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a 32-bit value from host to network order", B},
+    {"htonll", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "a 64-bit value from host to network order", B},
+    /* packets: net.ingress and net.egress probes only (compiler/lower_call.c) */
+    {"packet_u8", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "the packet's byte at an offset", K},
+    {"packet_u16", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "two bytes of the packet at an offset, in network order", K},
+    {"packet_u32", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "four bytes of the packet at an offset, in network order", K},
 };
 
 const syn_builtin *syn_builtin_lookup(const char *name)
