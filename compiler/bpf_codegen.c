@@ -256,10 +256,16 @@ static void survey(syn_bpf_generator *g)
             syn_ir_opcode opcode = function->blocks[b].instructions[i].opcode;
             if (opcode == SYN_IR_CONTEXT_LOAD || opcode == SYN_IR_CONTEXT_ADDRESS || opcode == SYN_IR_CONTEXT_DATA_LOC)
                 g->uses_context = true;
-            /* packet_u8() and friends hand the context (the packet) to a helper. */
-            if (opcode == SYN_IR_BUILTIN &&
-                strncmp(syn_builtin_at(function->blocks[b].instructions[i].op)->name, "packet_", 7) == 0)
-                g->uses_context = true;
+            /* packet_u8() and friends hand the context (the packet) to a
+             * helper; the parsed headers go through scratch memory. */
+            if (opcode == SYN_IR_BUILTIN) {
+                const char *name = syn_builtin_at(function->blocks[b].instructions[i].op)->name;
+                if (syn_bpf_is_packet_builtin(name)) {
+                    g->uses_context = true;
+                    if (strncmp(name, "packet_u", 8) != 0 && strcmp(name, "packet_len") != 0)
+                        g->uses_scratch = true;
+                }
+            }
             if (opcode == SYN_IR_MAP_LOAD || opcode == SYN_IR_MAP_STORE || opcode == SYN_IR_MAP_ADD ||
                 opcode == SYN_IR_MAP_DELETE || opcode == SYN_IR_MAP_EXISTS || opcode == SYN_IR_STAT_ADD ||
                 opcode == SYN_IR_FORMAT)
@@ -284,7 +290,10 @@ static void layout_scratch(syn_bpf_generator *g)
     g->value_offset = (key + 7) & ~7u;
     g->format_offset = g->value_offset + ((value + 7) & ~7u);
     g->temporary_offset = g->format_offset + 8 * SYN_BPF_FORMAT_MAX_ARGUMENTS;
-    g->strings_offset = g->temporary_offset + ((g->program->max_string_length + 7) & ~7u);
+    uint32_t temporary = g->program->max_string_length;
+    if (temporary < syn_bpf_packet_room())
+        temporary = syn_bpf_packet_room();
+    g->strings_offset = g->temporary_offset + ((temporary + 7) & ~7u);
 }
 
 static void prologue(syn_bpf_generator *g)

@@ -1,7 +1,6 @@
 /* Builtins, the probe's context, output events and runtime faults in
  * kernel probes. */
 #include <bpf/btf.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "compiler/btf_types.h"
@@ -483,37 +482,6 @@ static void sysctl_value(syn_bpf_generator *g, const syn_ir_instruction *instruc
     syn_bpf_commit(g, instruction->dest, BPF_REG_0);
 }
 
-/* packet_u8/u16/u32(offset): through bpf_skb_load_bytes, which checks the
- * packet's bounds itself, where direct packet access would need a proof of
- * the range of every offset for the verifier.  Multi-byte values are in
- * network order, read as numbers. */
-static void packet_read(syn_bpf_generator *g, const syn_ir_instruction *instruction, uint32_t size)
-{
-    syn_bpf_emitter *e = &g->emitter;
-    uint32_t outside = syn_bpf_label_new(e), done = syn_bpf_label_new(e);
-    int offset = syn_bpf_operand(g, instruction->arguments[0], BPF_REG_2);
-    syn_bpf_move(e, BPF_REG_2, offset);
-    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP2, BPF_REG_2);
-    /* The helper takes 32 bits: a larger offset must not wrap into the packet. */
-    syn_bpf_jump_immediate(e, BPF_JSLT, BPF_REG_2, 0, outside);
-    syn_bpf_jump_immediate(e, BPF_JSGT, BPF_REG_2, 0x7fffffff, outside);
-    syn_bpf_store_immediate(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, 0);
-    syn_bpf_move(e, BPF_REG_1, SYN_BPF_CONTEXT);
-    syn_bpf_move(e, BPF_REG_3, BPF_REG_10);
-    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_3, SYN_BPF_TEMP);
-    syn_bpf_move_immediate(e, BPF_REG_4, size);
-    syn_bpf_call(e, BPF_FUNC_skb_load_bytes);
-    syn_bpf_jump_immediate(e, BPF_JSLT, BPF_REG_0, 0, outside);
-    syn_bpf_load(e, syn_bpf_size_code(size), BPF_REG_0, BPF_REG_10, SYN_BPF_TEMP);
-    syn_bpf_from_network_order(e, BPF_REG_0, size);
-    syn_bpf_commit(g, instruction->dest, BPF_REG_0);
-    syn_bpf_goto(e, done);
-    syn_bpf_label_place(e, outside);
-    syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_TEMP2);
-    syn_bpf_fault(g, instruction, SYN_IR_FAULT_PACKET_READ, BPF_REG_1);
-    syn_bpf_label_place(e, done);
-}
-
 static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
 {
     syn_bpf_emitter *e = &g->emitter;
@@ -587,8 +555,8 @@ static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
         ip6_to_text(g, instruction);
     } else if (syn_sysctl_for_builtin(name)) {
         sysctl_value(g, instruction, syn_sysctl_for_builtin(name));
-    } else if (strncmp(name, "packet_u", 8) == 0) {
-        packet_read(g, instruction, (uint32_t)strtoul(name + 8, NULL, 10) / 8);
+    } else if (syn_bpf_is_packet_builtin(name)) {
+        syn_bpf_packet_builtin(g, instruction, name);
     } else {
         syn_bpf_unsupported(g, instruction, name);
     }

@@ -112,6 +112,21 @@ static const syn_builtin builtins[] = {
     {"packet_u8", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "the packet's byte at an offset", K},
     {"packet_u16", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "two bytes of the packet at an offset, in network order", K},
     {"packet_u32", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "four bytes of the packet at an offset, in network order", K},
+    {"packet_len", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the packet's length in bytes", K},
+    {"packet_family", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "2 (AF_INET) or 10 (AF_INET6) for IP packets, else 0", K},
+    {"packet_protocol", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the IP protocol (6 TCP, 17 UDP), else 0", K},
+    {"packet_saddr", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the IPv4 source address, for ip_ntop(); else 0", K},
+    {"packet_daddr", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the IPv4 destination address, for ip_ntop(); else 0", K},
+    {"packet_sport", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the TCP or UDP source port, else 0", K},
+    {"packet_dport", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the TCP or UDP destination port, else 0", K},
+    {"packet_tcp_flags", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the TCP flags byte (FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32)", K},
+    {"packet_tcp_fin", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 when the packet is TCP with FIN set, else 0", K},
+    {"packet_tcp_syn", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 when the packet is TCP with SYN set, else 0", K},
+    {"packet_tcp_rst", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 when the packet is TCP with RST set, else 0", K},
+    {"packet_tcp_psh", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 when the packet is TCP with PSH set, else 0", K},
+    {"packet_tcp_ack", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 when the packet is TCP with ACK set, else 0", K},
+    {"packet_tcp_urg", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 when the packet is TCP with URG set, else 0", K},
+    {"packet_socket", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the address of the socket the kernel delivers this TCP packet to, else 0", K},
 };
 
 const syn_builtin *syn_builtin_lookup(const char *name)

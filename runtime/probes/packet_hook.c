@@ -1,5 +1,5 @@
-/* net.ingress("DEVICE") and net.egress("DEVICE"): every packet a network
- * device receives or sends, at the kernel's traffic-control hook, with the
+/* net.ingress("DEVICE") and net.egress("DEVICE"), and net.ingress and
+ * net.egress for every device: each packet a network device receives or sends, at the kernel's traffic-control hook, with the
  * packet's metadata (struct __sk_buff) as target variables and its bytes
  * through packet_u8() and friends.  DEVICE may hold wildcards ("veth*"):
  * each device that matches gets its own copy of the handler.  Devices are
@@ -102,10 +102,11 @@ static syn_family_result resolve(syn_kernel *kernel, const syn_probe_point *poin
     bool egress = syn_component_is(point, 1, "egress");
     if (point->count < 2 || !syn_component_is(point, 0, "net") || (!egress && !syn_component_is(point, 1, "ingress")))
         return SYN_FAMILY_NOT_MINE;
-    const char *pattern = syn_component_string(point, 1);
+    /* Without a device: every one, the loopback device included. */
+    const char *pattern = point->components[1].argument ? syn_component_string(point, 1) : "*";
     if (!pattern || !*pattern || point->components[0].argument) {
         syn_error(diagnostics, &point->components[1].location,
-                  "net.%s takes a string: the network device's name (\"eth0\", \"veth*\")",
+                  "net.%s takes a string, the network device's name (\"eth0\", \"veth*\"), or nothing for every device",
                   point->components[1].name);
         return SYN_FAMILY_FAILED;
     }
@@ -151,7 +152,7 @@ static bool attach(syn_kernel *kernel, const syn_point *point, int program_fd, s
 
 const syn_probe_family syn_family_packet_hook = {
     .name = "net.ingress",
-    .synopsis = "net.ingress(\"DEVICE\"), net.egress(\"DEVICE\")",
+    .synopsis = "net.ingress, net.egress, net.ingress(\"DEVICE\"), net.egress(\"DEVICE\")",
     .resolve = resolve,
     .attach = attach,
 };

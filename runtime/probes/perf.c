@@ -1,5 +1,6 @@
 /* perf.sw.NAME, perf.hw.NAME and perf.type(T).config(C), each with an
- * optional .sample(N): a perf sampling event on every CPU, counting in the
+ * optional .sample(N) (every Nth event) or .hz(N) (N samples a second):
+ * a perf sampling event on every CPU, counting in the
  * kernel as well as in user space, whose every Nth occurrence runs the
  * handler in the context of the interrupted task (SystemTap's spelling; the
  * period is SystemTap's 1000000 when .sample is absent).  NAME may hold
@@ -58,7 +59,8 @@ static const named_event hardware_events[] = {
 typedef struct perf_event_spec {
     uint32_t type;
     uint64_t config;
-    uint64_t period;
+    uint64_t period;             /* events per sample, or samples per second with `frequency` */
+    bool frequency;              /* .hz(N): the kernel adjusts the period to N samples a second */
     const char *name;            /* "cpu_cycles", or NULL for perf.type(T).config(C) */
 } perf_event_spec;
 
@@ -110,12 +112,13 @@ static void add_point(syn_arena *arena, syn_point_list *points, const perf_event
     perf_event_spec *spec = syn_arena_alloc(arena, sizeof(*spec));
     *spec = *written;
     syn_point *point = syn_arena_alloc(arena, sizeof(*point));
+    const char *rate = spec->frequency ? "hz" : "sample";
     if (spec->name)
-        point->name = syn_arena_printf(arena, "perf.%s.%s.sample(%llu)", group_name(spec->type), spec->name,
+        point->name = syn_arena_printf(arena, "perf.%s.%s.%s(%llu)", group_name(spec->type), spec->name, rate,
                                        (unsigned long long)spec->period);
     else
-        point->name = syn_arena_printf(arena, "perf.type(%u).config(%llu).sample(%llu)", spec->type,
-                                       (unsigned long long)spec->config, (unsigned long long)spec->period);
+        point->name = syn_arena_printf(arena, "perf.type(%u).config(%llu).%s(%llu)", spec->type,
+                                       (unsigned long long)spec->config, rate, (unsigned long long)spec->period);
     point->context = SYN_CONTEXT_PERF_EVENT;
     point->family = &syn_family_perf;
     point->family_data = spec;
@@ -127,25 +130,28 @@ static void add_point(syn_arena *arena, syn_point_list *points, const perf_event
     syn_point_list_append(arena, points, point);
 }
 
-/* The components after the event: nothing, or .sample(N). */
-static bool read_period(const syn_probe_point *point, unsigned index, uint64_t *period,
+/* The components after the event: nothing, .sample(N) or .hz(N). */
+static bool read_period(const syn_probe_point *point, unsigned index, perf_event_spec *spec,
                         syn_diagnostics *diagnostics)
 {
-    *period = SYN_PERF_DEFAULT_PERIOD;
+    spec->period = SYN_PERF_DEFAULT_PERIOD;
     if (index == point->count)
         return true;
     const syn_probe_component *component = &point->components[index];
     int64_t value;
-    if (strcmp(component->name, "sample") != 0 || index + 1 < point->count) {
+    spec->frequency = strcmp(component->name, "hz") == 0;
+    if ((!spec->frequency && strcmp(component->name, "sample") != 0) || index + 1 < point->count) {
         syn_error(diagnostics, &component->location,
-                  "after the event only .sample(N) can follow (syn has no .process or .counter perf points)");
+                  "after the event only .sample(N) or .hz(N) can follow (syn has no .process or .counter perf "
+                  "points)");
         return false;
     }
     if (!syn_component_number(point, index, &value) || value <= 0) {
-        syn_error(diagnostics, &component->location, "sample takes a positive number: the events per sample");
+        syn_error(diagnostics, &component->location, "%s takes a positive number: %s", component->name,
+                  spec->frequency ? "the samples per second" : "the events per sample");
         return false;
     }
-    *period = (uint64_t)value;
+    spec->period = (uint64_t)value;
     return true;
 }
 
@@ -166,7 +172,7 @@ static syn_family_result resolve_named(const syn_probe_point *point, syn_point_l
         return SYN_FAMILY_FAILED;
     }
     perf_event_spec spec = {.type = type};
-    if (!read_period(point, 3, &spec.period, diagnostics))
+    if (!read_period(point, 3, &spec, diagnostics))
         return SYN_FAMILY_FAILED;
     unsigned matched = 0;
     for (size_t i = 0; i < count; i++) {
@@ -205,7 +211,7 @@ static syn_family_result resolve_raw(const syn_probe_point *point, syn_point_lis
         return SYN_FAMILY_FAILED;
     }
     perf_event_spec spec = {.type = (uint32_t)type, .config = (uint64_t)config};
-    if (!read_period(point, 3, &spec.period, diagnostics))
+    if (!read_period(point, 3, &spec, diagnostics))
         return SYN_FAMILY_FAILED;
     if (!point->optional || machine_counts(&spec))
         add_point(arena, points, &spec);
@@ -239,7 +245,13 @@ static bool attach(syn_kernel *kernel, const syn_point *point, int program_fd, s
 {
     (void)kernel;
     const perf_event_spec *spec = point->family_data;
-    struct perf_event_attr attr = {.type = spec->type, .config = spec->config, .sample_period = spec->period};
+    /* sample_period and sample_freq share their place in the attributes. */
+    struct perf_event_attr attr = {
+        .type = spec->type,
+        .config = spec->config,
+        .sample_period = spec->period,
+        .freq = spec->frequency,
+    };
     char reason[512];
     int open_error = 0;
     if (syn_perf_event_attach_every_cpu(&attr, program_fd, attachment, reason, sizeof(reason), &open_error))
@@ -260,7 +272,7 @@ static bool attach(syn_kernel *kernel, const syn_point *point, int program_fd, s
 
 const syn_probe_family syn_family_perf = {
     .name = "perf",
-    .synopsis = "perf.sw.NAME[.sample(N)], perf.hw.NAME[.sample(N)], perf.type(T).config(C)[.sample(N)]",
+    .synopsis = "perf.sw.NAME[.sample(N)|.hz(N)], perf.hw.NAME[.sample(N)|.hz(N)], perf.type(T).config(C)[.sample(N)|.hz(N)]",
     .resolve = resolve,
     .attach = attach,
 };
