@@ -23,6 +23,11 @@
  *                      must flow)
  *   refused IP PORT    connects from IP:PORT+1 to IP:PORT, where nothing
  *                      listens; exits 1 unless the connection is refused
+ *   backlog IP PORT B N MS
+ *                      listens on IP:PORT with backlog B and never
+ *                      accepts; N non-blocking connects 50 ms apart, then
+ *                      holds everything open MS milliseconds (a full
+ *                      accept queue, for ss to see)
  *   perfcheck T C      exits 0 when this machine counts perf event type T,
  *                      config C (opened for this process only), else 1
  */
@@ -52,7 +57,8 @@ static int usage(void)
     fprintf(stderr, "usage: syscall_driver OPERATION [ARGS] [OPERATION [ARGS]]...\n"
                     "operations: getppid N | lseek V... | write TEXT | open PATH | sleep MS |\n"
                     "            lseekn V N | exit CODE | crash | bpfcheck | exec PROGRAM [ARGS...] |\n"
-                    "            touch N | tcp IP PORT | refused IP PORT | perfcheck TYPE CONFIG\n");
+                    "            touch N | tcp IP PORT | refused IP PORT | perfcheck TYPE CONFIG |\n"
+                    "            backlog IP PORT BACKLOG CONNECTS MS\n");
     return 2;
 }
 
@@ -161,6 +167,34 @@ static int tcp_refused(const char *ip, const char *port_text)
     return 0;
 }
 
+static void sleep_ms(long ms)
+{
+    struct timespec pause = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    nanosleep(&pause, NULL);
+}
+
+static int tcp_backlog(char **argv)
+{
+    long port = atol(argv[1]), backlog = atol(argv[2]), connects = atol(argv[3]);
+    int listener = bound_socket(argv[0], port);
+    if (listener < 0 || listen(listener, (int)backlog) != 0)
+        return fail("listen");
+    for (long n = 0; n < connects; n++) {
+        struct sockaddr_storage address;
+        socklen_t length;
+        int client;
+        if (!tcp_address(argv[0], port, &address, &length) ||
+            (client = socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+            return fail("socket");
+        /* Left open: the connections wait in the listener's queues. */
+        if (connect(client, (struct sockaddr *)&address, length) != 0 && errno != EINPROGRESS)
+            return fail("connect");
+        sleep_ms(50);
+    }
+    sleep_ms(atol(argv[4]));
+    return 0;
+}
+
 static int perf_check(long long type, long long config)
 {
     struct perf_event_attr attr;
@@ -251,6 +285,11 @@ int main(int argc, char **argv)
         } else if ((strcmp(op, "tcp") == 0 || strcmp(op, "refused") == 0) && i + 1 < argc) {
             int status = op[0] == 't' ? tcp_exchange(argv[i], argv[i + 1]) : tcp_refused(argv[i], argv[i + 1]);
             i += 2;
+            if (status != 0)
+                return status;
+        } else if (strcmp(op, "backlog") == 0 && i + 4 < argc) {
+            int status = tcp_backlog(argv + i);
+            i += 5;
             if (status != 0)
                 return status;
         } else if (strcmp(op, "perfcheck") == 0 && i + 1 < argc && parse_number(argv[i], &value)) {
