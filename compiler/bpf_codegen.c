@@ -4,6 +4,7 @@
 
 #include "compiler/bpf_codegen_internal.h"
 #include "compiler/bpf_format.h"
+#include "compiler/builtins.h"
 #include "util/memory.h"
 
 /* ---- operands ---------------------------------------------------------------- */
@@ -255,6 +256,16 @@ static void survey(syn_bpf_generator *g)
             syn_ir_opcode opcode = function->blocks[b].instructions[i].opcode;
             if (opcode == SYN_IR_CONTEXT_LOAD || opcode == SYN_IR_CONTEXT_ADDRESS || opcode == SYN_IR_CONTEXT_DATA_LOC)
                 g->uses_context = true;
+            /* packet_u8() and friends hand the context (the packet) to a
+             * helper; the parsed headers go through scratch memory. */
+            if (opcode == SYN_IR_BUILTIN) {
+                const char *name = syn_builtin_at(function->blocks[b].instructions[i].op)->name;
+                if (syn_bpf_is_packet_builtin(name)) {
+                    g->uses_context = true;
+                    if (strncmp(name, "packet_u", 8) != 0 && strcmp(name, "packet_len") != 0)
+                        g->uses_scratch = true;
+                }
+            }
             if (opcode == SYN_IR_MAP_LOAD || opcode == SYN_IR_MAP_STORE || opcode == SYN_IR_MAP_ADD ||
                 opcode == SYN_IR_MAP_DELETE || opcode == SYN_IR_MAP_EXISTS || opcode == SYN_IR_STAT_ADD ||
                 opcode == SYN_IR_FORMAT)
@@ -279,7 +290,10 @@ static void layout_scratch(syn_bpf_generator *g)
     g->value_offset = (key + 7) & ~7u;
     g->format_offset = g->value_offset + ((value + 7) & ~7u);
     g->temporary_offset = g->format_offset + 8 * SYN_BPF_FORMAT_MAX_ARGUMENTS;
-    g->strings_offset = g->temporary_offset + ((g->program->max_string_length + 7) & ~7u);
+    uint32_t temporary = g->program->max_string_length;
+    if (temporary < syn_bpf_packet_room())
+        temporary = syn_bpf_packet_room();
+    g->strings_offset = g->temporary_offset + ((temporary + 7) & ~7u);
 }
 
 static void prologue(syn_bpf_generator *g)
@@ -307,12 +321,27 @@ static void prologue(syn_bpf_generator *g)
     syn_bpf_move(e, SYN_BPF_SCRATCH, BPF_REG_0);
 }
 
+/* Return values that leave a hook's outcome alone (include/uapi/linux/bpf.h
+ * and pkt_cls.h; missing from older headers). */
+enum {
+    SYN_SK_PASS = 1,             /* sk_lookup: go on with the kernel's own lookup */
+    SYN_TCX_NEXT = -1,           /* tcx: on to the next program, then the kernel's default */
+    SYN_TC_ACT_UNSPEC = -1,      /* classic tc: the same for a filter (TC_ACT_UNSPEC == TCX_NEXT) */
+};
+
+/* Everything that depends on the kind of context is decided here: the
+ * program type, how the context is read, and what the program returns so
+ * that it only watches (tracing programs return 0, which means nothing to
+ * the kernel; hooks on sockets and packets would act on a wrong value). */
 static void program_type(syn_bpf_generator *g, const syn_point *point)
 {
     syn_bpf_program *output = g->output;
+    g->exit_value = 0;
+    g->context_in_slots = true;
     switch (point->context) {
     case SYN_CONTEXT_TRACEPOINT:
         output->type = BPF_PROG_TYPE_TRACEPOINT;
+        g->context_in_slots = false;
         break;
     case SYN_CONTEXT_RAW_TRACEPOINT:
         output->type = BPF_PROG_TYPE_TRACING;
@@ -326,6 +355,19 @@ static void program_type(syn_bpf_generator *g, const syn_point *point)
         output->type = BPF_PROG_TYPE_TRACING;
         output->expected_attach_type = point->is_return ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
         output->attach_btf_id = (uint32_t)point->attach_btf_id;
+        break;
+    case SYN_CONTEXT_SOCKET_LOOKUP:
+        output->type = BPF_PROG_TYPE_SK_LOOKUP;
+        output->expected_attach_type = BPF_SK_LOOKUP;
+        g->context_in_slots = false;
+        g->exit_value = SYN_SK_PASS;
+        break;
+    case SYN_CONTEXT_PACKET:
+        /* One program serves tcx and classic tc, which share the value. */
+        output->type = BPF_PROG_TYPE_SCHED_CLS;
+        g->context_in_slots = false;
+        g->exit_value = SYN_TCX_NEXT;
+        _Static_assert(SYN_TCX_NEXT == SYN_TC_ACT_UNSPEC, "tcx and tc programs return the same value");
         break;
     case SYN_CONTEXT_PERF_EVENT:
     default:
@@ -383,7 +425,7 @@ static bool generate_probe(syn_bpf_generator *g)
     }
     syn_bpf_label_place(e, g->exit_label);
     e->location = (syn_location){0};
-    syn_bpf_move_immediate(e, BPF_REG_0, 0);
+    syn_bpf_move_immediate(e, BPF_REG_0, g->exit_value);
     syn_bpf_exit_instruction(e);
     if (!syn_bpf_labels_resolve(e)) {
         syn_error(g->diagnostics, &g->function->location, "internal error: a jump to a block never emitted");

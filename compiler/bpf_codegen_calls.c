@@ -169,18 +169,22 @@ void syn_bpf_fault(syn_bpf_generator *g, const syn_ir_instruction *instruction, 
 static void context_access(syn_bpf_generator *g, const syn_ir_instruction *instruction)
 {
     syn_bpf_emitter *e = &g->emitter;
-    const syn_point *point = g->probe->derived->resolved;
     int dest = syn_bpf_destination(g, instruction->dest, BPF_REG_0);
     int16_t offset = (int16_t)instruction->immediate;
     switch (instruction->opcode) {
     case SYN_IR_CONTEXT_LOAD:
-        if (point->context != SYN_CONTEXT_TRACEPOINT) {
+        if (g->context_in_slots) {
             /* Arguments and registers are 8-byte slots holding the value's bytes. */
             syn_bpf_load(e, BPF_DW, dest, SYN_BPF_CONTEXT, offset);
         } else {
+            /* Records are read at each field's size, which is also what the
+             * verifier allows of the sk_lookup and __sk_buff contexts. */
             syn_bpf_load(e, syn_bpf_size_code(instruction->size), dest, SYN_BPF_CONTEXT, offset);
         }
-        syn_bpf_extend(e, dest, instruction->size, instruction->is_signed);
+        if (instruction->flags & SYN_IR_NETWORK_ORDER)
+            syn_bpf_from_network_order(e, dest, instruction->size);
+        else
+            syn_bpf_extend(e, dest, instruction->size, instruction->is_signed);
         break;
     case SYN_IR_CONTEXT_ADDRESS:
         syn_bpf_move(e, dest, SYN_BPF_CONTEXT);
@@ -553,6 +557,8 @@ static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
         ip6_to_text(g, instruction);
     } else if (syn_sysctl_for_builtin(name)) {
         sysctl_value(g, instruction, syn_sysctl_for_builtin(name));
+    } else if (syn_bpf_is_packet_builtin(name)) {
+        syn_bpf_packet_builtin(g, instruction, name);
     } else {
         syn_bpf_unsupported(g, instruction, name);
     }

@@ -1,7 +1,8 @@
 /* Shared state of the BPF code generator: compiler/bpf_codegen.c (program
  * structure, control flow, arithmetic), compiler/bpf_codegen_data.c
  * (strings, globals, arrays, statistics) and compiler/bpf_codegen_calls.c
- * (builtins, context, output events and faults).
+ * (builtins, context, output events and faults), compiler/bpf_codegen_packet.c
+ * (the builtins of packet probes).
  *
  * Register use: r6 holds the context when the probe reads it, r7 the
  * probe's per-CPU scratch memory when it uses strings or composite keys;
@@ -43,6 +44,8 @@ typedef struct syn_bpf_generator {
     uint32_t exit_label;
     bool uses_context;
     bool uses_scratch;
+    bool context_in_slots;        /* every context value is an 8-byte slot (arguments, registers) */
+    int32_t exit_value;           /* what the program returns: its hook's "carry on as if I was not here" */
     uint32_t slot_size;
     uint32_t key_offset;          /* in scratch */
     uint32_t value_offset;
@@ -80,5 +83,11 @@ bool syn_bpf_is_call(syn_ir_opcode opcode);
 /* A runtime error: caught by an enclosing try, or reported through the
  * ring buffer and the probe ends.  `detail` is a register or -1. */
 void syn_bpf_fault(syn_bpf_generator *g, const syn_ir_instruction *instruction, syn_ir_fault kind, int detail);
+
+/* bpf_codegen_packet.c: packet_len(), packet_u8() ... packet_socket() */
+bool syn_bpf_is_packet_builtin(const char *name);
+void syn_bpf_packet_builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction, const char *name);
+/* The scratch bytes the header parsing needs in the temporary room. */
+uint32_t syn_bpf_packet_room(void);
 
 #endif

@@ -64,6 +64,14 @@ static void describe(syn_buffer *out, const syn_bpf_program *program, uint32_t i
         else
             syn_buffer_printf(out, "r%d %s %d", insn->dst_reg, alu_name(BPF_OP(insn->code)), insn->imm);
         return;
+    case BPF_ALU:
+        if (BPF_OP(insn->code) == BPF_END) {
+            syn_buffer_printf(out, "r%d = %s%d r%d", insn->dst_reg, BPF_SRC(insn->code) == BPF_TO_BE ? "be" : "le",
+                              insn->imm, insn->dst_reg);
+            return;
+        }
+        syn_buffer_printf(out, "(code 0x%02x)", insn->code);
+        return;
     case BPF_LD: {
         uint64_t value = (uint32_t)insn->imm | ((uint64_t)(uint32_t)insn[1].imm << 32);
         if (insn->src_reg == 1)

@@ -175,3 +175,12 @@ void syn_bpf_extend(syn_bpf_emitter *emitter, int reg, uint32_t size, bool is_si
     syn_bpf_alu_immediate(emitter, BPF_LSH, reg, shift);
     syn_bpf_alu_immediate(emitter, is_signed ? BPF_ARSH : BPF_RSH, reg, shift);
 }
+
+void syn_bpf_from_network_order(syn_bpf_emitter *emitter, int reg, uint32_t size)
+{
+    if (size <= 1)
+        return;
+    /* "To big-endian" is its own inverse, and a no-op on big-endian hosts;
+     * the upper bits are cleared. */
+    syn_bpf_emit(emitter, instruction(BPF_ALU | BPF_END | BPF_TO_BE, reg, 0, 0, (int32_t)(size * 8)));
+}

@@ -58,6 +58,10 @@ void syn_bpf_load_map(syn_bpf_emitter *emitter, int dst, syn_bpf_map_reference m
 /* Sign- or zero-extends the low `size` bytes of a register to 64 bits. */
 void syn_bpf_extend(syn_bpf_emitter *emitter, int reg, uint32_t size, bool is_signed);
 
+/* A big-endian value of `size` bytes in the low bits of a register, as a
+ * host-order number. */
+void syn_bpf_from_network_order(syn_bpf_emitter *emitter, int reg, uint32_t size);
+
 /* BPF_B, BPF_H, BPF_W or BPF_DW for 1, 2, 4 or 8 bytes. */
 int syn_bpf_size_code(uint32_t size);
 

@@ -82,6 +82,7 @@ const char *syn_ir_fault_message(syn_ir_fault kind)
     case SYN_IR_FAULT_EMPTY_STATISTIC: return "empty aggregate";
     case SYN_IR_FAULT_STRING_INDEX: return "string index out of range";
     case SYN_IR_FAULT_RANDOM_BOUND: return "randint's bound must be positive";
+    case SYN_IR_FAULT_PACKET_READ: return "packet read out of range";
     case SYN_IR_FAULT_NONE:
     default: return "error";
     }

@@ -94,6 +94,7 @@ typedef enum syn_ir_fault {
     SYN_IR_FAULT_READ,
     SYN_IR_FAULT_STRING_INDEX,   /* stringat() outside the string */
     SYN_IR_FAULT_RANDOM_BOUND,   /* randint() of a bound below 1 */
+    SYN_IR_FAULT_PACKET_READ,    /* packet_u8() and friends outside the packet */
 } syn_ir_fault;
 
 /* The message of a fault, the same from either back end: what a catch
@@ -103,6 +104,7 @@ const char *syn_ir_fault_message(syn_ir_fault kind);
 enum {
     SYN_IR_READ_USER = 1,   /* KERNEL_STRING/KERNEL_READ from user memory */
     SYN_IR_UNUSED_RESULT = 2, /* the value of an add or store is not needed */
+    SYN_IR_NETWORK_ORDER = 4, /* CONTEXT_LOAD of a big-endian field: swapped to host order */
 };
 
 enum { SYN_IR_MAX_ARGUMENTS = 32 };

@@ -92,6 +92,8 @@ static void print_instruction(syn_buffer *out, const syn_ir_program *program, co
     case SYN_IR_CONTEXT_DATA_LOC:
     case SYN_IR_KERNEL_READ:
         syn_buffer_printf(out, " %" PRId64, instruction->immediate);
+        if (instruction->flags & SYN_IR_NETWORK_ORDER)
+            syn_buffer_append_string(out, " network-order");
         break;
     case SYN_IR_STRING_CONSTANT:
     case SYN_IR_REGEX:

@@ -211,6 +211,8 @@ static syn_ir_register lower_builtin(syn_function_lowering *f, const syn_expr *e
         return string_constant(f, f->probe ? f->probe->written : "", location);
     if (strcmp(name, "tcp_state_str") == 0 || strcmp(name, "tcp_sockstate_str") == 0)
         return tcp_state_name(f, expr, strcmp(name, "tcp_sockstate_str") == 0);
+    if (syn_lower_is_byte_order(name))
+        return syn_lower_byte_order(f, expr);
     if (strcmp(name, "is_return") == 0) {
         syn_ir_instruction *value = syn_lower_emit(f, SYN_IR_CONSTANT, location);
         value->dest = syn_lower_register(f, SYN_IR_LONG);
@@ -222,6 +224,11 @@ static syn_ir_register lower_builtin(syn_function_lowering *f, const syn_expr *e
     syn_ir_register register_value;
     if (syn_lower_register_call(f, expr, name, &register_value))
         return register_value;
+    if (strncmp(name, "packet_", 7) == 0 && (!f->point || f->point->context != SYN_CONTEXT_PACKET)) {
+        syn_lower_error(f, location, "%s() reads the packet of a net.ingress or net.egress probe, not of %s", name,
+                        f->point ? f->point->name : "a function called from userspace probes");
+        return zero(f, SYN_IR_LONG, location);
+    }
     if (f->in_kernel ? !builtin->in_kernel : !builtin->in_userspace) {
         if (f->in_kernel)
             syn_lower_kernel_only_userspace(f, location, name);

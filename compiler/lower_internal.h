@@ -117,6 +117,9 @@ syn_ir_register syn_lower_format(syn_function_lowering *f, const char *format, c
  * none of them. */
 bool syn_lower_register_call(syn_function_lowering *f, const syn_expr *expr, const char *name,
                              syn_ir_register *result);
+/* lower_byte_order.c: ntohs(x) and friends. */
+bool syn_lower_is_byte_order(const char *name);
+syn_ir_register syn_lower_byte_order(syn_function_lowering *f, const syn_expr *expr);
 
 /* lower_target.c */
 syn_ir_register syn_lower_target(syn_function_lowering *f, const syn_expr *expr);

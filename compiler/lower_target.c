@@ -113,7 +113,14 @@ static bool lower_variable(target_lowering *t, const syn_expr *expr, place *out)
         instruction = emit(t, SYN_IR_CONTEXT_LOAD, expr);
         instruction->size = variable->size > 8 ? 8 : variable->size;
         instruction->is_signed = variable->is_signed;
+        if (variable->network_order)
+            instruction->flags |= SYN_IR_NETWORK_ORDER;
         break;
+    case SYN_TARGET_CONTEXT_ARRAY:
+        fail(t, &expr->location, "$%s is %u numbers of the probe's context, read one at a time: $%s[0] to $%s[%u]",
+             variable->name, variable->element_count, variable->name, variable->name,
+             variable->element_count ? variable->element_count - 1 : 0);
+        return false;
     case SYN_TARGET_FIELD_ADDRESS:
         instruction = emit(t, SYN_IR_CONTEXT_ADDRESS, expr);
         out->element_size = variable->element_size;
@@ -228,8 +235,46 @@ static bool lower_member(target_lowering *t, const syn_expr *expr, place *out)
     return true;
 }
 
+/* $remote_ip6[2] of a context the kernel rewrites access to: no address to
+ * compute with, so the index must be known here and each element is a
+ * context load of its own. */
+static bool lower_context_element(target_lowering *t, const syn_expr *expr, const syn_target_variable *variable,
+                                  place *out)
+{
+    const syn_expr *index = expr->index.keys.count == 1 ? expr->index.keys.items[0] : NULL;
+    if (!index || index->kind != SYN_EXPR_NUMBER || index->number < 0 ||
+        index->number >= (int64_t)variable->element_count) {
+        fail(t, index ? &index->location : &expr->location,
+             "$%s is read by a constant index from 0 to %u (it is in the probe's context, not in memory)",
+             variable->name, variable->element_count ? variable->element_count - 1 : 0);
+        return false;
+    }
+    syn_ir_instruction *load = emit(t, SYN_IR_CONTEXT_LOAD, expr);
+    load->immediate = variable->offset + (int64_t)variable->element_size * index->number;
+    load->size = variable->element_size;
+    load->is_signed = variable->element_signed;
+    if (variable->network_order)
+        load->flags |= SYN_IR_NETWORK_ORDER;
+    memset(out, 0, sizeof(*out));
+    out->size = variable->element_size;
+    out->is_signed = variable->element_signed;
+    load->dest = out->reg = long_register(t);
+    return true;
+}
+
+static const syn_target_variable *context_array(target_lowering *t, const syn_expr *base)
+{
+    if (base->kind != SYN_EXPR_TARGET || base->target.context || !t->f->point)
+        return NULL;
+    const syn_target_variable *variable = syn_point_variable(t->f->point, base->target.name);
+    return variable && variable->access == SYN_TARGET_CONTEXT_ARRAY ? variable : NULL;
+}
+
 static bool lower_element(target_lowering *t, const syn_expr *expr, place *out)
 {
+    const syn_target_variable *in_context = context_array(t, expr->index.base);
+    if (in_context)
+        return lower_context_element(t, expr, in_context, out);
     place base;
     if (!lower_place(t, expr->index.base, &base))
         return false;
@@ -488,7 +533,8 @@ static syn_ir_register lower_all_variables(target_lowering *t, const syn_expr *e
         syn_ir_register_kind kinds[PIECE];
         uint32_t count = 0;
         for (; !locals && index < point->variable_count && count < PIECE; index++) {
-            if (listed_already(point, index))
+            /* Context arrays have no single value to show. */
+            if (listed_already(point, index) || point->variables[index].access == SYN_TARGET_CONTEXT_ARRAY)
                 continue;
             syn_buffer piece;
             syn_buffer_init(&piece);

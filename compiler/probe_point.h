@@ -20,6 +20,8 @@ typedef enum syn_point_context {
     SYN_CONTEXT_PERF_EVENT,      /* struct bpf_perf_event_data (timer.profile, perf.*) */
     SYN_CONTEXT_KPROBE,          /* the registers, struct pt_regs (kprobes, uprobes and their returns) */
     SYN_CONTEXT_FENTRY,          /* a trampoline's 8-byte argument slots, then the return value (fexit) */
+    SYN_CONTEXT_SOCKET_LOOKUP,   /* struct bpf_sk_lookup (net.socket_lookup) */
+    SYN_CONTEXT_PACKET,          /* struct __sk_buff on a device's tc hook (net.ingress, net.egress) */
 } syn_point_context;
 
 typedef enum syn_userspace_event {
@@ -37,6 +39,8 @@ typedef enum syn_target_access {
     SYN_TARGET_DATA_LOC,         /* a __data_loc field: the address of its data */
     SYN_TARGET_ARGUMENT,         /* an 8-byte slot of the context at `offset`: a typed tracepoint's
                                     or a trampoline's argument, a register of pt_regs */
+    SYN_TARGET_CONTEXT_ARRAY,    /* numbers in a context that is not memory (the kernel rewrites each
+                                    access): read one element at a time, by a constant index */
 } syn_target_access;
 
 typedef struct syn_target_variable {
@@ -52,6 +56,7 @@ typedef struct syn_target_variable {
     int32_t btf_type;            /* BTF type id for $x->field chains, or 0 */
     bool at_entry;               /* in a return probe: read at the function's entry, where the
                                     point's entry sibling captures it (kretprobes, uretprobes) */
+    bool network_order;          /* big-endian in the context, read as a host-order number */
 } syn_target_variable;
 
 typedef struct syn_point {
@@ -74,6 +79,7 @@ typedef struct syn_point {
     int64_t attach_pid;          /* uprobes limited to one process, else -1 */
     uint32_t mechanism;          /* the family's choice: kprobe PMU, tracefs, ... */
     struct syn_point *entry;     /* return probes: the entry point where @entry values are captured */
+    const void *family_data;     /* what the family keeps for attaching (an event, a device, ...) */
     syn_target_variable *variables;
     uint32_t variable_count;
 } syn_point;

@@ -11,7 +11,7 @@
 #include "runtime/kernel.h"
 
 static const char *const feature_names[SYN_FEATURE_COUNT] = {"kprobes", "fentry", "uprobes", "kprobe_pmu",
-                                                              "uprobe_pmu"};
+                                                              "uprobe_pmu", "tcx"};
 
 const char *syn_kernel_feature_name(syn_kernel_feature feature)
 {
@@ -52,7 +52,7 @@ bool syn_kernel_features_force(syn_kernel_features *features, const char *spec, 
         if (found == SYN_FEATURE_COUNT || !parse_switch(equals + 1, length - (size_t)(equals + 1 - item), &value)) {
             snprintf(error, error_size,
                      "'%.*s' is not FEATURE=yes|no with FEATURE one of kprobes, fentry, uprobes, kprobe_pmu, "
-                     "uprobe_pmu",
+                     "uprobe_pmu, tcx",
                      (int)length, item);
             return false;
         }
@@ -152,6 +152,11 @@ static bool detect(syn_kernel *kernel, syn_kernel_feature feature)
         return syn_kernel_probe_pmu(kernel, false)->type >= 0;
     case SYN_FEATURE_UPROBE_PMU:
         return syn_kernel_probe_pmu(kernel, true)->type >= 0;
+    case SYN_FEATURE_TCX: {
+        /* Found out without attaching anything: the kernel's types say. */
+        struct btf *btf = syn_kernel_btf(kernel);
+        return btf && btf__find_by_name_kind(btf, "tcx_entry", BTF_KIND_STRUCT) > 0;
+    }
     default:
         return false;
     }

@@ -1,6 +1,6 @@
 /* What the running kernel offers for probing functions: kprobes (through
  * the perf kprobe PMU or tracefs kprobe_events), BPF trampolines
- * (fentry/fexit), uprobes.  Each is found out once, when a probe first
+ * (fentry/fexit), uprobes; and for packets, tcx.  Each is found out once, when a probe first
  * needs it, and can be set from outside (syn --kernel-features) so that the
  * code for another kernel can be generated, checked and tested here. */
 #ifndef SYN_RUNTIME_KERNEL_FEATURES_H
@@ -15,6 +15,7 @@ typedef enum syn_kernel_feature {
     SYN_FEATURE_UPROBES,
     SYN_FEATURE_KPROBE_PMU,      /* the perf PMUs that make kprobes and uprobes; without */
     SYN_FEATURE_UPROBE_PMU,      /* them probes are made through tracefs */
+    SYN_FEATURE_TCX,             /* packet programs on a device through tcx links (6.6+), else classic tc */
     SYN_FEATURE_COUNT
 } syn_kernel_feature;
 
@@ -41,7 +42,7 @@ typedef struct syn_kernel_features {
 
 struct syn_kernel;
 
-/* Parses "kprobes=1,fentry=0,uprobes=1" (any subset; yes/no, 1/0, on/off).
+/* Parses "kprobes=1,fentry=0,uprobes=1,tcx=0" (any subset; yes/no, 1/0, on/off).
  * "uprobe_pmu=no" (or kprobe_pmu) makes syn use tracefs as on a kernel
  * without that PMU: the way to test that path on any kernel.
  * False, with the reason in `error`, for anything else. */

@@ -84,6 +84,7 @@ static void report_fault(syn_state *state, uint32_t site_index, uint64_t detail,
                   syn_ir_fault_message(site->kind), (unsigned long long)detail, site->probe);
         break;
     case SYN_IR_FAULT_STRING_INDEX:
+    case SYN_IR_FAULT_PACKET_READ:
         syn_error(&state->diagnostics, &site->location, "%s: %lld (in probe %s)", syn_ir_fault_message(site->kind),
                   (long long)detail, site->probe);
         break;

@@ -17,15 +17,24 @@ typedef enum syn_family_result {
     SYN_FAMILY_FAILED,        /* the point is this family's but wrong; reported */
 } syn_family_result;
 
+/* Something attaching did that closing a descriptor does not undo (a tc
+ * filter, a qdisc syn added): `undo` runs on detach and frees `data`. */
+typedef struct syn_attachment_undo {
+    void (*undo)(void *data);
+    void *data;
+} syn_attachment_undo;
+
 /* What attaching a probe created: file descriptors to close on detach, and
  * lines to write to tracefs files then (removing kprobe_events and
- * uprobe_events entries). */
+ * uprobe_events entries), and other things to undo. */
 typedef struct syn_attachment {
     int *fds;
     unsigned count;
     char **removal_files;
     char **removal_lines;
     unsigned removal_count;
+    syn_attachment_undo *undos;
+    unsigned undo_count;
 } syn_attachment;
 
 typedef struct syn_probe_family {
@@ -46,6 +55,7 @@ syn_probe_resolver syn_probe_resolver_for(syn_kernel *kernel);
 
 void syn_attachment_add(syn_attachment *attachment, int fd);
 void syn_attachment_add_removal(syn_attachment *attachment, const char *file, const char *line);
+void syn_attachment_add_undo(syn_attachment *attachment, void (*undo)(void *data), void *data);
 void syn_attachment_release(syn_attachment *attachment);
 
 /* Helpers for families: component `index` is `name` with no argument, or

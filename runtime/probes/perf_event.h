@@ -18,4 +18,10 @@ bool syn_perf_event_attach(struct perf_event_attr *attr, int cpu, int program_fd
 bool syn_perf_event_attach_task(struct perf_event_attr *attr, int pid, int program_fd, syn_attachment *attachment,
                                 char *error, size_t error_size);
 
+/* The same on every CPU that is online, as sampling events are opened.  A
+ * failed perf_event_open leaves its errno in *open_error (when not NULL), so
+ * that a family can say what is missing. */
+bool syn_perf_event_attach_every_cpu(struct perf_event_attr *attr, int program_fd, syn_attachment *attachment,
+                                     char *error, size_t error_size, int *open_error);
+
 #endif

@@ -1,10 +1,6 @@
 /* timer.profile: a handler that runs in the kernel on every CPU at the
  * profiling frequency (a perf cpu-clock sampling event per CPU), with the
  * interrupted task as its context.  timer.profile.tick is the same. */
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "runtime/probes/perf_event.h"
 
 enum { SYN_PROFILE_FREQUENCY = 100 };
@@ -29,24 +25,13 @@ static bool attach(syn_kernel *kernel, const syn_point *point, int program_fd, s
 {
     (void)kernel;
     (void)point;
-    long cpus = sysconf(_SC_NPROCESSORS_CONF);
-    for (long cpu = 0; cpu < cpus; cpu++) {
-        struct perf_event_attr attr = {
-            .type = PERF_TYPE_SOFTWARE,
-            .config = PERF_COUNT_SW_CPU_CLOCK,
-            .freq = 1,
-            .sample_freq = SYN_PROFILE_FREQUENCY,
-        };
-        char reason[256];
-        if (!syn_perf_event_attach(&attr, (int)cpu, program_fd, attachment, reason, sizeof(reason))) {
-            /* A CPU that is offline has no clock to sample; others must work. */
-            if (access("/sys/devices/system/cpu/online", R_OK) == 0 && cpu > 0)
-                continue;
-            snprintf(error, error_size, "CPU %ld: %s", cpu, reason);
-            return false;
-        }
-    }
-    return true;
+    struct perf_event_attr attr = {
+        .type = PERF_TYPE_SOFTWARE,
+        .config = PERF_COUNT_SW_CPU_CLOCK,
+        .freq = 1,
+        .sample_freq = SYN_PROFILE_FREQUENCY,
+    };
+    return syn_perf_event_attach_every_cpu(&attr, program_fd, attachment, error, error_size, NULL);
 }
 
 const syn_probe_family syn_family_profile = {

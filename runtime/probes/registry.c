@@ -13,6 +13,9 @@ extern const syn_probe_family syn_family_raw_tracepoint;
 extern const syn_probe_family syn_family_profile;
 extern const syn_probe_family syn_family_kernel_function;
 extern const syn_probe_family syn_family_process_function;
+extern const syn_probe_family syn_family_perf;
+extern const syn_probe_family syn_family_socket_lookup;
+extern const syn_probe_family syn_family_packet_hook;
 
 static const syn_probe_family *const families[] = {
     &syn_family_begin_end,
@@ -22,6 +25,9 @@ static const syn_probe_family *const families[] = {
     &syn_family_raw_tracepoint,
     &syn_family_kernel_function,
     &syn_family_process_function,
+    &syn_family_perf,
+    &syn_family_socket_lookup,
+    &syn_family_packet_hook,
 };
 
 const syn_probe_family *const *syn_probe_families(unsigned *count)
@@ -80,8 +86,18 @@ void syn_attachment_add_removal(syn_attachment *attachment, const char *file, co
     attachment->removal_count = count;
 }
 
+void syn_attachment_add_undo(syn_attachment *attachment, void (*undo)(void *data), void *data)
+{
+    attachment->undos = syn_realloc(attachment->undos, (attachment->undo_count + 1) * sizeof(*attachment->undos));
+    attachment->undos[attachment->undo_count++] = (syn_attachment_undo){.undo = undo, .data = data};
+}
+
 void syn_attachment_release(syn_attachment *attachment)
 {
+    /* Undone in reverse, the last thing done first (a filter before its qdisc). */
+    for (unsigned i = attachment->undo_count; i-- > 0;)
+        attachment->undos[i].undo(attachment->undos[i].data);
+    free(attachment->undos);
     /* Links and perf events go in reverse order: a link before its event. */
     for (unsigned i = attachment->count; i-- > 0;)
         close(attachment->fds[i]);
