@@ -417,9 +417,15 @@ static void string_byte(syn_bpf_generator *g, const syn_ir_instruction *instruct
  * through a cursor the verifier sees bounded. */
 static void ip_to_text(syn_bpf_generator *g, const syn_ir_instruction *instruction)
 {
-    syn_bpf_emitter *e = &g->emitter;
     int address = syn_bpf_operand(g, instruction->arguments[0], BPF_REG_0);
-    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, address);
+    syn_bpf_store(&g->emitter, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, address);
+    syn_bpf_ipv4_text(g, instruction->dest);
+}
+
+/* The four bytes at SYN_BPF_TEMP as dotted decimal into `dest`. */
+void syn_bpf_ipv4_text(syn_bpf_generator *g, syn_ir_register dest)
+{
+    syn_bpf_emitter *e = &g->emitter;
     syn_bpf_move_immediate(e, BPF_REG_5, 0);   /* the cursor */
     for (int octet = 0; octet < 4; octet++) {
         syn_bpf_load(e, BPF_B, BPF_REG_3, BPF_REG_10, (int16_t)(SYN_BPF_TEMP + octet));
@@ -435,14 +441,14 @@ static void ip_to_text(syn_bpf_generator *g, const syn_ir_instruction *instructi
             syn_bpf_alu_immediate(e, BPF_DIV, BPF_REG_4, divisors[d]);
             syn_bpf_alu_immediate(e, BPF_MOD, BPF_REG_4, 10);
             syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_4, '0');
-            syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+            syn_bpf_string_address(g, BPF_REG_1, dest);
             syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_5, 15);
             syn_bpf_alu(e, BPF_ADD, BPF_REG_1, BPF_REG_5);
             syn_bpf_store(e, BPF_B, BPF_REG_1, 0, BPF_REG_4);
             syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_5, 1);
             syn_bpf_label_place(e, skip);
         }
-        syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+        syn_bpf_string_address(g, BPF_REG_1, dest);
         syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_5, 15);
         syn_bpf_alu(e, BPF_ADD, BPF_REG_1, BPF_REG_5);
         syn_bpf_store_immediate(e, BPF_B, BPF_REG_1, 0, octet < 3 ? '.' : 0);

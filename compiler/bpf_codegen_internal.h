@@ -77,6 +77,8 @@ uint32_t syn_bpf_value_size(const syn_bpf_generator *g, uint32_t global);
 /* bpf_ipv6_text.c: the 16 bytes at the raw offset of dest's slot as text. */
 uint32_t syn_bpf_ipv6_raw_offset(const syn_bpf_generator *g);
 void syn_bpf_ipv6_text(syn_bpf_generator *g, syn_ir_register dest);
+/* The IPv4 address stored at SYN_BPF_TEMP (memory order) as text into `dest`. */
+void syn_bpf_ipv4_text(syn_bpf_generator *g, syn_ir_register dest);
 
 void syn_bpf_generate_call(syn_bpf_generator *g, const syn_ir_instruction *instruction);
 bool syn_bpf_is_call(syn_ir_opcode opcode);

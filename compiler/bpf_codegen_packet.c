@@ -29,6 +29,7 @@ enum {
     ROOM_TRANSPORT = 40,         /* the first 14 bytes of the TCP or UDP header */
     ROOM_TUPLE = 56,             /* struct bpf_sock_tuple: 12 bytes for IPv4, 36 for IPv6 */
     ROOM_SIZE = 96,
+    TCP_DATA_OFFSET = 12,
     TCP_FLAGS_OFFSET = 13,
     BPF_CURRENT_NETNS = -1,      /* BPF_F_CURRENT_NETNS: the namespace of the packet's device */
 };
@@ -42,7 +43,10 @@ typedef enum packet_part {
     PART_SOURCE_PORT,
     PART_DESTINATION_PORT,
     PART_TCP_FLAGS,
+    PART_TCP_PAYLOAD,
     PART_SOCKET,
+    PART_SOURCE_TEXT,
+    PART_DESTINATION_TEXT,
 } packet_part;
 
 typedef struct packet_builtin {
@@ -66,7 +70,10 @@ static const packet_builtin builtins[] = {
     {"packet_tcp_psh", PART_TCP_FLAGS, 3},
     {"packet_tcp_ack", PART_TCP_FLAGS, 4},
     {"packet_tcp_urg", PART_TCP_FLAGS, 5},
+    {"packet_tcp_payload", PART_TCP_PAYLOAD, -1},
     {"packet_socket", PART_SOCKET, -1},
+    {"packet_saddr_str", PART_SOURCE_TEXT, -1},
+    {"packet_daddr_str", PART_DESTINATION_TEXT, -1},
 };
 
 static const packet_builtin *find(const char *name)
@@ -161,8 +168,9 @@ static void transport(syn_bpf_generator *g, const packet_builtin *builtin, uint3
     } else {
         syn_bpf_jump_immediate(e, BPF_JNE, BPF_REG_0, PROTOCOL_TCP, missing);
     }
-    /* Ports need 4 bytes (a UDP header may be all there is), flags 14. */
-    uint32_t size = part == PART_TCP_FLAGS ? TCP_FLAGS_OFFSET + 1 : 4;
+    /* Ports need 4 bytes (a UDP header may be all there is), flags and the
+     * data offset 14. */
+    uint32_t size = part == PART_TCP_FLAGS || part == PART_TCP_PAYLOAD ? TCP_FLAGS_OFFSET + 1 : 4;
     load_relative(g, BPF_REG_2, 0, ROOM_TRANSPORT, size, missing);
     switch (part) {
     case PART_SOURCE_PORT:
@@ -176,6 +184,16 @@ static void transport(syn_bpf_generator *g, const packet_builtin *builtin, uint3
             syn_bpf_alu_immediate(e, BPF_RSH, BPF_REG_0, builtin->flag);
             syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_0, 1);
         }
+        break;
+    case PART_TCP_PAYLOAD:
+        /* What the IP header says follows it, less the TCP header. */
+        room_load(g, BPF_REG_0, ROOM_TRANSPORT + TCP_DATA_OFFSET, 1);
+        syn_bpf_alu_immediate(e, BPF_RSH, BPF_REG_0, 4);
+        syn_bpf_alu_immediate(e, BPF_LSH, BPF_REG_0, 2);
+        syn_bpf_load(e, BPF_DW, BPF_REG_1, BPF_REG_10, SYN_BPF_TEMP2);
+        syn_bpf_alu(e, BPF_SUB, BPF_REG_1, BPF_REG_0);
+        syn_bpf_jump_immediate(e, BPF_JSLT, BPF_REG_1, 0, missing);
+        syn_bpf_move(e, BPF_REG_0, BPF_REG_1);
         break;
     case PART_SOCKET:
         room_copy(g, ROOM_TUPLE + tuple_ports, ROOM_TRANSPORT, 4);
@@ -214,6 +232,13 @@ static void ipv4(syn_bpf_generator *g, const packet_builtin *builtin, uint32_t m
     room_load(g, BPF_REG_2, ROOM_NETWORK, 1);
     syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_2, 15);
     syn_bpf_alu_immediate(e, BPF_LSH, BPF_REG_2, 2);
+    if (part == PART_TCP_PAYLOAD) {
+        /* The total length less the IP header: what follows it. */
+        room_load(g, BPF_REG_0, ROOM_NETWORK + 2, 2);
+        syn_bpf_from_network_order(e, BPF_REG_0, 2);
+        syn_bpf_alu(e, BPF_SUB, BPF_REG_0, BPF_REG_2);
+        syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP2, BPF_REG_0);
+    }
     room_load(g, BPF_REG_0, ROOM_NETWORK + 9, 1);
     if (part == PART_PROTOCOL) {
         syn_bpf_goto(e, found);
@@ -241,6 +266,12 @@ static void ipv6(syn_bpf_generator *g, const packet_builtin *builtin, uint32_t m
     load_relative(g, -1, 0, ROOM_NETWORK, 40, missing);
     if (part == PART_SOCKET)
         room_copy(g, ROOM_TUPLE, ROOM_NETWORK + 8, 32);
+    if (part == PART_TCP_PAYLOAD) {
+        /* The payload length: what follows the fixed header. */
+        room_load(g, BPF_REG_0, ROOM_NETWORK + 4, 2);
+        syn_bpf_from_network_order(e, BPF_REG_0, 2);
+        syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP2, BPF_REG_0);
+    }
     room_load(g, BPF_REG_0, ROOM_NETWORK + 6, 1);
     if (part == PART_PROTOCOL) {
         syn_bpf_goto(e, found);
@@ -279,6 +310,39 @@ static void packet_read(syn_bpf_generator *g, const syn_ir_instruction *instruct
     syn_bpf_label_place(e, done);
 }
 
+/* packet_saddr_str/packet_daddr_str: the address as ip_ntop or ip6_ntop
+ * writes it, or "" for a packet that is not IP.  An IPv6 address is read
+ * straight into the string slot's free half, where the formatter wants it. */
+static void address_text(syn_bpf_generator *g, const syn_ir_instruction *instruction, bool source)
+{
+    syn_bpf_emitter *e = &g->emitter;
+    uint32_t version6 = syn_bpf_label_new(e), missing = syn_bpf_label_new(e), done = syn_bpf_label_new(e);
+    syn_bpf_load(e, BPF_W, BPF_REG_0, SYN_BPF_CONTEXT, offsetof(struct __sk_buff, protocol));
+    syn_bpf_from_network_order(e, BPF_REG_0, 2);
+    syn_bpf_jump_immediate(e, BPF_JEQ, BPF_REG_0, ETHERTYPE_IPV6, version6);
+    syn_bpf_jump_immediate(e, BPF_JNE, BPF_REG_0, ETHERTYPE_IP, missing);
+    load_relative(g, -1, 0, ROOM_NETWORK, 20, missing);
+    room_load(g, BPF_REG_0, ROOM_NETWORK + (source ? 12 : 16), 4);
+    syn_bpf_store(e, BPF_DW, BPF_REG_10, SYN_BPF_TEMP, BPF_REG_0);
+    syn_bpf_ipv4_text(g, instruction->dest);
+    syn_bpf_goto(e, done);
+    syn_bpf_label_place(e, version6);
+    syn_bpf_move(e, BPF_REG_1, SYN_BPF_CONTEXT);
+    syn_bpf_move_immediate(e, BPF_REG_2, source ? 8 : 24);
+    syn_bpf_string_address(g, BPF_REG_3, instruction->dest);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_3, (int32_t)syn_bpf_ipv6_raw_offset(g));
+    syn_bpf_move_immediate(e, BPF_REG_4, 16);
+    syn_bpf_move_immediate(e, BPF_REG_5, BPF_HDR_START_NET);
+    syn_bpf_call(e, BPF_FUNC_skb_load_bytes_relative);
+    syn_bpf_jump_immediate(e, BPF_JSLT, BPF_REG_0, 0, missing);
+    syn_bpf_ipv6_text(g, instruction->dest);
+    syn_bpf_goto(e, done);
+    syn_bpf_label_place(e, missing);
+    syn_bpf_string_address(g, BPF_REG_1, instruction->dest);
+    syn_bpf_store_immediate(e, BPF_B, BPF_REG_1, 0, 0);
+    syn_bpf_label_place(e, done);
+}
+
 void syn_bpf_packet_builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction, const char *name)
 {
     if (strncmp(name, "packet_u", 8) == 0) {
@@ -287,6 +351,10 @@ void syn_bpf_packet_builtin(syn_bpf_generator *g, const syn_ir_instruction *inst
     }
     const packet_builtin *builtin = find(name);
     syn_bpf_emitter *e = &g->emitter;
+    if (builtin->part == PART_SOURCE_TEXT || builtin->part == PART_DESTINATION_TEXT) {
+        address_text(g, instruction, builtin->part == PART_SOURCE_TEXT);
+        return;
+    }
     if (builtin->part == PART_LENGTH) {
         syn_bpf_load(e, BPF_W, BPF_REG_0, SYN_BPF_CONTEXT, offsetof(struct __sk_buff, len));
         syn_bpf_commit(g, instruction->dest, BPF_REG_0);

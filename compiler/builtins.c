@@ -127,6 +127,9 @@ static const syn_builtin builtins[] = {
     {"packet_tcp_ack", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 when the packet is TCP with ACK set, else 0", K},
     {"packet_tcp_urg", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "1 when the packet is TCP with URG set, else 0", K},
     {"packet_socket", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the address of the socket the kernel delivers this TCP packet to, else 0", K},
+    {"packet_saddr_str", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the IPv4 or IPv6 source address as text, else \"\"", K},
+    {"packet_daddr_str", SYN_BUILTIN_PLAIN, S, 0, 0, {0}, "the IPv4 or IPv6 destination address as text, else \"\"", K},
+    {"packet_tcp_payload", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the TCP payload's length in bytes (0 for a bare SYN or ACK), else 0", K},
 };
 
 const syn_builtin *syn_builtin_lookup(const char *name)
