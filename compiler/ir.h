@@ -209,6 +209,9 @@ typedef struct syn_ir_event {
     syn_ir_register_kind *argument_kinds;
     uint32_t argument_count;
     uint32_t *histogram_globals; /* per argument: a histogram's statistic + 1, or 0 */
+    /* Per argument: how many keys name a histogram's element (s[k1, k2]).
+     * The print instruction carries them after its values, in order. */
+    uint32_t *histogram_key_counts;
     syn_location location;
 } syn_ir_event;
 

@@ -90,6 +90,7 @@ static uint32_t new_event(syn_function_lowering *f, syn_ir_event_kind kind, cons
     event->argument_count = argument_count;
     event->argument_kinds = syn_arena_alloc(&program->arena, (argument_count + 1) * sizeof(*event->argument_kinds));
     event->histogram_globals = syn_arena_alloc(&program->arena, (argument_count + 1) * sizeof(uint32_t));
+    event->histogram_key_counts = syn_arena_alloc(&program->arena, (argument_count + 1) * sizeof(uint32_t));
     event->location = *location;
     return program->event_count++;
 }
@@ -113,7 +114,9 @@ static syn_ir_register lower_output(syn_function_lowering *f, const syn_expr *ex
     const char *format = first ? arguments->items[0]->string.data : NULL;
     uint32_t count = arguments->count - first;
     uint32_t event_index = new_event(f, kind, format, newline, count, &expr->location);
-    syn_ir_register values[SYN_IR_MAX_ARGUMENTS];
+    /* The values, then the keys of the histogram elements printed. */
+    syn_ir_register values[2 * SYN_IR_MAX_ARGUMENTS];
+    uint32_t key_total = 0;
     if (count > SYN_IR_MAX_ARGUMENTS) {
         syn_lower_error(f, &expr->location, "%s() takes at most %d values", name, SYN_IR_MAX_ARGUMENTS);
         return SYN_IR_NO_REGISTER;
@@ -127,6 +130,15 @@ static syn_ir_register lower_output(syn_function_lowering *f, const syn_expr *ex
             event->histogram_globals[i] = syn_lower_histogram(f, argument) + 1;
             event->argument_kinds[i] = SYN_IR_LONG;
             values[i] = SYN_IR_NO_REGISTER;
+            const syn_expr *operand = argument->stat.operand;
+            if (operand->kind == SYN_EXPR_INDEX) {
+                syn_ir_register keys[SYN_IR_MAX_ARGUMENTS];
+                uint32_t key_count = syn_lower_keys(f, &operand->index.keys, keys);
+                event = &f->lowerer->program->events[event_index];
+                event->histogram_key_counts[i] = key_count;
+                memcpy(values + count + key_total, keys, key_count * sizeof(*keys));
+                key_total += key_count;
+            }
             continue;
         }
         values[i] = syn_lower_expr(f, argument);
@@ -134,7 +146,7 @@ static syn_ir_register lower_output(syn_function_lowering *f, const syn_expr *ex
     }
     syn_ir_instruction *instruction = syn_lower_emit(f, to_string ? SYN_IR_FORMAT : SYN_IR_PRINT, &expr->location);
     instruction->event = event_index;
-    syn_lower_set_arguments(f, instruction, values, count);
+    syn_lower_set_arguments(f, instruction, values, count + key_total);
     if (!to_string)
         return SYN_IR_NO_REGISTER;
     instruction->dest = syn_lower_register(f, SYN_IR_STRING);

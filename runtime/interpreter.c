@@ -485,9 +485,25 @@ static bool render(syn_interpreter *interpreter, const frame *current, const syn
 {
     const syn_ir_event *event = &interpreter->program->events[instruction->event];
     syn_output_value values[SYN_IR_MAX_ARGUMENTS + 1];
-    for (uint32_t i = 0; i < instruction->argument_count; i++) {
+    uint8_t *histogram_keys[SYN_IR_MAX_ARGUMENTS] = {0};
+    uint32_t next_key = event->argument_count;
+    for (uint32_t i = 0; i < event->argument_count; i++) {
         syn_ir_register reg = instruction->arguments[i];
         memset(&values[i], 0, sizeof(values[i]));
+        uint32_t key_count = event->histogram_key_counts[i];
+        if (key_count) {
+            /* The element's key, encoded as the map keeps it. */
+            syn_map_value keys[SYN_IR_MAX_ARGUMENTS];
+            for (uint32_t k = 0; k < key_count; k++) {
+                const value *key = &current->registers[instruction->arguments[next_key + k]];
+                keys[k] = (syn_map_value){.number = key->number, .string = key->string ? key->string : ""};
+            }
+            next_key += key_count;
+            uint32_t global = event->histogram_globals[i] - 1;
+            histogram_keys[i] = syn_calloc(1, interpreter->maps->key_sizes[global] + 4);
+            syn_maps_encode_key(interpreter->maps, global, keys, histogram_keys[i]);
+            values[i].string = (const char *)histogram_keys[i];
+        }
         if (reg == SYN_IR_NO_REGISTER)
             continue;
         values[i].is_string = event->argument_kinds[i] == SYN_IR_STRING;
@@ -496,7 +512,10 @@ static bool render(syn_interpreter *interpreter, const frame *current, const syn
         values[i].length = values[i].string ? strlen(values[i].string) : 0;
     }
     uint32_t empty = 0;
-    if (!syn_render_event(out, interpreter->program, interpreter->maps, instruction->event, values, &empty)) {
+    bool rendered = syn_render_event(out, interpreter->program, interpreter->maps, instruction->event, values, &empty);
+    for (uint32_t i = 0; i < event->argument_count; i++)
+        free(histogram_keys[i]);
+    if (!rendered) {
         raise_fault(problem, instruction, "empty aggregate: the histogram of '%s' has no values",
                     interpreter->program->globals[empty].name);
         return false;

@@ -239,7 +239,9 @@ syn_status syn_document_library(syn_state *state)
     const syn_library_file *current = NULL;
     for (unsigned i = 0; i < catalog.count; i++) {
         const syn_catalog_entry *entry = &catalog.entries[i];
-        if (entry->kind == SYN_CATALOG_BUILTIN)
+        /* A leading "__" marks a library's internals, as in SystemTap's
+         * tapsets: no script should call them, so the reference leaves them out. */
+        if (entry->kind == SYN_CATALOG_BUILTIN || strncmp(entry->name, "__", 2) == 0)
             continue;
         if (entry->file != current) {
             current = entry->file;

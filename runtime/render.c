@@ -5,12 +5,13 @@
 #include "compiler/format.h"
 #include "compiler/statistics.h"
 
-static bool render_histogram(syn_buffer *out, const syn_ir_program *program, const syn_maps *maps, uint32_t global)
+static bool render_histogram(syn_buffer *out, const syn_ir_program *program, const syn_maps *maps, uint32_t global,
+                             const uint8_t *element)
 {
     const syn_ir_global *description = &program->globals[global];
-    uint8_t key[8] = {0};
+    static const uint8_t scalar[8] = {0};
     syn_statistic statistic;
-    if (!syn_maps_stat_read(maps, global, key, &statistic)) {
+    if (!syn_maps_stat_read(maps, global, element ? element : scalar, &statistic)) {
         syn_statistic_release(&statistic);
         return false;
     }
@@ -46,7 +47,8 @@ static bool render_print(syn_buffer *out, const syn_ir_program *program, const s
         }
         if (histogram) {
             any_histogram = true;
-            if (!render_histogram(out, program, maps, event->histogram_globals[i] - 1)) {
+            if (!render_histogram(out, program, maps, event->histogram_globals[i] - 1,
+                                  (const uint8_t *)values[i].string)) {
                 *empty = event->histogram_globals[i] - 1;
                 return false;
             }

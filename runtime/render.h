@@ -9,7 +9,8 @@
 #include "util/buffer.h"
 
 /* Formats event `event` with `values` (one per argument; histogram
- * arguments are read from the maps).  False when a histogram to print is
+ * arguments are read from the maps, the element whose encoded key a
+ * histogram argument's `string` holds, or the scalar statistic when NULL).  False when a histogram to print is
  * empty (SystemTap's "empty aggregate" error); *empty_histogram names it. */
 bool syn_render_event(syn_buffer *out, const syn_ir_program *program, const syn_maps *maps, uint32_t event,
                       const syn_output_value *values, uint32_t *empty_histogram);
