@@ -43,8 +43,8 @@ trace() {
     lab_wait 20 grep -q 'kernel programs attached' "$_trace_out"
 }
 
-# finish PID: ends syn with SIGINT (its end probes print) and waits for it.
-finish() {
+# trace_end PID: ends syn with SIGINT (its end probes print) and waits for it.
+trace_end() {
     kill -INT "$1" 2>/dev/null
     lab_wait 30 _lab_exited "$1" || kill -KILL "$1" 2>/dev/null
     wait "$1" 2>/dev/null
