@@ -30,7 +30,12 @@ flood_accounted() {
 # are attached, which -v says: begin runs before they are, as in SystemTap.
 trace() {
     lab_init || return 1
-    _trace_out=$LAB_WORK/trace.$$.$1
+    # A file of its own each time: the background shell truncates the file
+    # only when it gets to run, and the wait below must not read an earlier
+    # trace's "attached".
+    _trace_serial=$((${_trace_serial:-0} + 1))
+    _trace_out=$LAB_WORK/trace.$_trace_serial.$1
+    : >"$_trace_out"
     printf '%s\n' "$2" >"$LAB_WORK/script.$1.syn"
     if [ -n "${4:-}" ]; then
         ip netns exec "$4" "$SYN" -v "$LAB_WORK/script.$1.syn" "$3" >"$_trace_out" 2>&1 </dev/null &
@@ -46,7 +51,12 @@ trace() {
 # trace_end PID: ends syn with SIGINT (its end probes print) and waits for it.
 trace_end() {
     kill -INT "$1" 2>/dev/null
-    lab_wait 30 _lab_exited "$1" || kill -KILL "$1" 2>/dev/null
+    if ! lab_wait 30 _lab_exited "$1"; then
+        # Where it is stuck, for the log.
+        echo "# syn $1 did not end after SIGINT: state $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)," \
+            "in $(cat "/proc/$1/wchan" 2>/dev/null); $(tr '\n' ' ' <"/proc/$1/stack" 2>/dev/null)"
+        kill -KILL "$1" 2>/dev/null
+    fi
     wait "$1" 2>/dev/null
 }
 
