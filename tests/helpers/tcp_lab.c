@@ -346,8 +346,10 @@ static int command_connect(int argc, char **argv)
         return fail("calloc");
     for (long i = 0; i < count; i++) {
         clients[i].fd = open_client(&peer, peer_length, have_local ? &local : NULL, local_length);
-        if (clients[i].fd < 0)
+        if (clients[i].fd < 0) {
+            free(clients);
             return 1;
+        }
     }
     printf("started %ld\n", count);
     fflush(stdout);
@@ -364,6 +366,7 @@ static int command_connect(int argc, char **argv)
             break;
     }
     print_summary(clients, count);
+    free(clients);
     return 0;
 }
 
