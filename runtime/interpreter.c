@@ -643,6 +643,43 @@ static void copy_value(const syn_interpreter *interpreter, value *target, const 
         target->number = source->number;
 }
 
+/* @cast(...)->field, kernel_int() and friends in a userspace probe: the
+ * host reads the kernel for it.  Faults as the kernel probe's read would. */
+static bool kernel_memory(syn_interpreter *interpreter, const syn_ir_instruction *instruction, value *dest,
+                          const value *address, fault *problem)
+{
+    uint64_t at = (uint64_t)address->number + (uint64_t)instruction->immediate;
+    const char *why = NULL;
+    if (instruction->flags & SYN_IR_READ_USER) {
+        raise_fault(problem, instruction, "a userspace probe has no user memory to read (it runs in syn)");
+        return false;
+    }
+    if (instruction->opcode == SYN_IR_KERNEL_STRING) {
+        size_t size = string_size(interpreter);
+        if (interpreter->host.kernel_read &&
+            interpreter->host.kernel_read(interpreter->host.context, at, dest->string, size, true, &why))
+            return true;
+    } else {
+        uint8_t bytes[8] = {0};
+        uint32_t size = instruction->size <= 8 ? instruction->size : 8;
+        if (interpreter->host.kernel_read &&
+            interpreter->host.kernel_read(interpreter->host.context, at, bytes, size, false, &why)) {
+            uint64_t raw = 0;
+            memcpy(&raw, bytes, size);   /* the kernel's byte order is ours */
+            if (instruction->is_signed && size < 8 && (raw >> (size * 8 - 1)) & 1)
+                raw |= ~0ULL << (size * 8);
+            dest->number = (int64_t)raw;
+            return true;
+        }
+    }
+    if (why)
+        raise_fault(problem, instruction, "cannot read kernel memory from a userspace probe: %s", why);
+    else
+        raise_fault(problem, instruction, "%s at 0x%llx", syn_ir_fault_message(SYN_IR_FAULT_READ),
+                    (unsigned long long)at);
+    return false;
+}
+
 /* Executes one non-terminator instruction; false after a fault. */
 static bool execute(syn_interpreter *interpreter, frame *current, const syn_ir_instruction *instruction,
                     fault *problem)
@@ -655,6 +692,9 @@ static bool execute(syn_interpreter *interpreter, frame *current, const syn_ir_i
     switch (instruction->opcode) {
     case SYN_IR_CONSTANT: dest->number = instruction->immediate; return true;
     case SYN_IR_MOVE: copy_value(interpreter, dest, a); return true;
+    case SYN_IR_KERNEL_READ:
+    case SYN_IR_KERNEL_STRING:
+        return kernel_memory(interpreter, instruction, dest, a, problem);
     case SYN_IR_BINARY:
         if ((instruction->op == SYN_OP_DIVIDE || instruction->op == SYN_OP_MODULO) && b->number == 0) {
             raise_fault(problem, instruction, "division by 0");

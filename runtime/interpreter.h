@@ -19,6 +19,11 @@ typedef struct syn_interpreter_host {
     volatile sig_atomic_t *interrupted;   /* polled: set to stop a runaway loop */
     int64_t target_pid;
     int64_t hz;                           /* the kernel's CONFIG_HZ, for jiffies() */
+    /* Kernel memory (runtime/kernel_reader.h): false when it cannot be
+     * read, with *why set when the reader itself is missing. */
+    bool (*kernel_read)(void *context, uint64_t address, void *buffer, size_t size, bool string, const char **why);
+    /* listener(): runtime/listener.h. */
+    bool (*listener)(void *context, int64_t port, const char *address, uint64_t *sk, const char **why);
 } syn_interpreter_host;
 
 typedef struct syn_interpreter syn_interpreter;

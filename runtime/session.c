@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "runtime/display.h"
+#include "runtime/listener.h"
 #include "runtime/privileges.h"
 #include "runtime/render.h"
 #include "runtime/state.h"
@@ -49,6 +50,19 @@ static void host_exit(void *context)
 {
     syn_state *state = context;
     finish(state->session);
+}
+
+static bool host_kernel_read(void *context, uint64_t address, void *buffer, size_t size, bool string,
+                             const char **why)
+{
+    syn_state *state = context;
+    return syn_kernel_reader_read(&state->session->reader, address, buffer, size, string, why);
+}
+
+static bool host_listener(void *context, int64_t port, const char *address, uint64_t *sk, const char **why)
+{
+    syn_state *state = context;
+    return syn_listener_find(&state->session->reader, syn_kernel_btf(&state->kernel), port, address, sk, why);
 }
 
 static int64_t kernel_hz(syn_state *state)
@@ -283,6 +297,7 @@ static void session_free(syn_session *session)
         ring_buffer__free(session->ring);
     syn_loader_release(&session->loader);
     syn_interpreter_free(session->interpreter);
+    syn_kernel_reader_release(&session->reader);
     syn_bpf_object_release(&session->object);
     syn_maps_release(&session->maps);
     if (session->epoll_fd >= 0)
@@ -344,6 +359,7 @@ syn_status syn_start(syn_state *state)
         return SYN_ERROR_PERMISSION;
     }
     syn_session *session = syn_calloc(1, sizeof(*session));
+    syn_kernel_reader_init(&session->reader);
     session->epoll_fd = session->stop_fd = -1;
     session->program = state->ir;
     session->target_pid = state->target_pid;
@@ -369,6 +385,8 @@ syn_status syn_start(syn_state *state)
             .interrupted = &session->interrupted,
             .target_pid = session->target_pid,
             .hz = kernel_hz(state),
+            .kernel_read = host_kernel_read,
+            .listener = host_listener,
         };
         session->interpreter = syn_interpreter_new(state->ir, &session->maps, &host, &state->diagnostics);
         state->diagnostics.at_run_time = true;
@@ -534,6 +552,7 @@ syn_status syn_session_verify(syn_state *state, syn_buffer *out)
         return SYN_ERROR_PERMISSION;
     }
     syn_session *session = syn_calloc(1, sizeof(*session));
+    syn_kernel_reader_init(&session->reader);
     session->epoll_fd = session->stop_fd = -1;
     session->program = state->ir;
     state->session = session;

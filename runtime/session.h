@@ -10,6 +10,7 @@
 
 #include "compiler/bpf_program.h"
 #include "runtime/interpreter.h"
+#include "runtime/kernel_reader.h"
 #include "runtime/loader.h"
 #include "runtime/maps.h"
 
@@ -28,6 +29,7 @@ typedef struct syn_session {
     syn_bpf_object object;
     syn_loader loader;
     syn_interpreter *interpreter;
+    syn_kernel_reader reader;    /* kernel memory for userspace probes */
     struct ring_buffer *ring;
     int epoll_fd;
     int stop_fd;

@@ -130,6 +130,59 @@ static void format_ipv4(int64_t address, char *result, size_t max_length)
     set_string(result, max_length, text);
 }
 
+/* kernel_long() and friends, kernel_string[_n]() and ip6_ntop() read the
+ * kernel through the host (runtime/kernel_reader.h), as a kernel probe's
+ * read would, with the same fault. */
+static bool kernel_memory(const char *name, const syn_builtin_value *arguments, unsigned count,
+                          const syn_interpreter_host *host, int64_t *number_result, char *string_result,
+                          size_t max_length, char *fault, size_t fault_size)
+{
+    static const struct {
+        const char *name;
+        size_t size;
+        bool is_signed;
+    } numbers[] = {{"kernel_long", 8, true}, {"kernel_pointer", 8, false}, {"kernel_int", 4, true},
+                   {"kernel_short", 2, true}, {"kernel_char", 1, true}};
+    uint64_t address = (uint64_t)arguments[0].number;
+    const char *why = NULL;
+    bool read = false;
+    if (strncmp(name, "kernel_string", 13) == 0) {
+        size_t size = max_length;
+        if (count > 1)
+            size = arguments[1].number < 0 ? 1 : (size_t)arguments[1].number + 1 < max_length
+                                                     ? (size_t)arguments[1].number + 1 : max_length;
+        read = host->kernel_read && host->kernel_read(host->context, address, string_result, size, true, &why);
+        if (read && count > 1)
+            string_result[size - 1] = '\0';
+    } else if (strcmp(name, "ip6_ntop") == 0) {
+        struct in6_addr raw;
+        read = host->kernel_read && host->kernel_read(host->context, address, &raw, sizeof(raw), false, &why);
+        if (read && !inet_ntop(AF_INET6, &raw, string_result, (socklen_t)max_length))
+            string_result[0] = '\0';
+    } else {
+        for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+            if (strcmp(name, numbers[i].name) != 0)
+                continue;
+            uint8_t bytes[8] = {0};
+            read = host->kernel_read && host->kernel_read(host->context, address, bytes, numbers[i].size, false, &why);
+            uint64_t raw = 0;
+            memcpy(&raw, bytes, numbers[i].size);
+            size_t bits = numbers[i].size * 8;
+            if (numbers[i].is_signed && bits < 64 && (raw >> (bits - 1)) & 1)
+                raw |= ~0ULL << bits;
+            *number_result = (int64_t)raw;
+        }
+    }
+    if (read)
+        return true;
+    if (why)
+        snprintf(fault, fault_size, "cannot read kernel memory from a userspace probe: %s", why);
+    else
+        snprintf(fault, fault_size, "%s at 0x%llx", syn_ir_fault_message(SYN_IR_FAULT_READ),
+                 (unsigned long long)address);
+    return false;
+}
+
 bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments, unsigned count,
                            const syn_interpreter_host *host, int64_t *number_result, char *string_result,
                            size_t max_length, char *fault, size_t fault_size)
@@ -219,6 +272,18 @@ bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments,
                      max_length);
     } else if (strcmp(name, "ip_ntop") == 0) {
         format_ipv4(arguments[0].number, string_result, max_length);
+    } else if (strcmp(name, "listener") == 0) {
+        uint64_t sk = 0;
+        const char *why = NULL;
+        if (!host->listener ||
+            !host->listener(host->context, arguments[0].number, count > 1 ? arguments[1].string : NULL, &sk, &why)) {
+            snprintf(fault, fault_size, "listener(): %s", why ? why : "not available here");
+            return false;
+        }
+        *number_result = (int64_t)sk;
+    } else if (strncmp(name, "kernel_", 7) == 0 || strcmp(name, "ip6_ntop") == 0) {
+        return kernel_memory(name, arguments, count, host, number_result, string_result, max_length, fault,
+                             fault_size);
     } else if (syn_sysctl_for_builtin(name)) {
         return syn_sysctl_read(syn_sysctl_for_builtin(name), number_result, fault, fault_size);
     } else {
