@@ -44,7 +44,7 @@ void syn_options_print_help(const char *program)
            "  --kernel-features=LIST\n"
            "                   assume what the kernel offers for function probes and\n"
            "                   packet hooks instead of finding it out\n"
-           "                   (kprobes=yes,fentry=no,uprobes=yes,tcx=no): shows\n"
+           "                   (kprobes=yes,fentry=no,uprobes=yes,tcx=no,tc=no): shows\n"
            "                   with -p3/-p4 the code another kernel would run;\n"
            "                   uprobe_pmu=no or kprobe_pmu=no makes probes through tracefs\n"
            "  -o FILE          write output to FILE\n"

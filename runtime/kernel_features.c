@@ -11,7 +11,7 @@
 #include "runtime/kernel.h"
 
 static const char *const feature_names[SYN_FEATURE_COUNT] = {"kprobes", "fentry", "uprobes", "kprobe_pmu",
-                                                              "uprobe_pmu", "tcx"};
+                                                              "uprobe_pmu", "tcx", "tc"};
 
 const char *syn_kernel_feature_name(syn_kernel_feature feature)
 {
@@ -156,6 +156,11 @@ static bool detect(syn_kernel *kernel, syn_kernel_feature feature)
         /* Found out without attaching anything: the kernel's types say. */
         struct btf *btf = syn_kernel_btf(kernel);
         return btf && btf__find_by_name_kind(btf, "tcx_entry", BTF_KIND_STRUCT) > 0;
+    }
+    case SYN_FEATURE_TC: {
+        /* The classifier core (CONFIG_NET_CLS); cls_bpf itself may be a module. */
+        struct btf *btf = syn_kernel_btf(kernel);
+        return btf && btf__find_by_name_kind(btf, "tcf_classify", BTF_KIND_FUNC) > 0;
     }
     default:
         return false;

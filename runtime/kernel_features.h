@@ -16,6 +16,7 @@ typedef enum syn_kernel_feature {
     SYN_FEATURE_KPROBE_PMU,      /* the perf PMUs that make kprobes and uprobes; without */
     SYN_FEATURE_UPROBE_PMU,      /* them probes are made through tracefs */
     SYN_FEATURE_TCX,             /* packet programs on a device through tcx links (6.6+), else classic tc */
+    SYN_FEATURE_TC,              /* classic tc classifiers (clsact), the packet hooks' fallback */
     SYN_FEATURE_COUNT
 } syn_kernel_feature;
 

@@ -56,8 +56,16 @@ static void append_variables(syn_buffer *line, const syn_semantic_program *check
     }
 }
 
-/* Nothing is added when the alias does not check here (a point this
- * kernel lacks, a mistake in the library): its name is all -L can say. */
+/* The first error of a check, to say why an alias does not work here. */
+static void keep_first_error(const syn_diagnostic *diagnostic, void *user_data)
+{
+    syn_buffer *why = user_data;
+    if (diagnostic->severity == SYN_SEVERITY_ERROR && why->length == 0)
+        syn_buffer_append_string(why, diagnostic->message);
+}
+
+/* When the alias does not check here (a point this kernel lacks, a mistake
+ * in the library) the line says why instead of listing variables. */
 static void alias_variables(syn_state *state, const char *name, const syn_file *const *views, unsigned count,
                             syn_buffer *line)
 {
@@ -66,7 +74,10 @@ static void alias_variables(syn_state *state, const char *name, const syn_file *
     syn_buffer_printf(&text, "probe %s {}\n", name);
     syn_diagnostics quiet;
     syn_diagnostics_init(&quiet);
-    quiet.handler = NULL;
+    syn_buffer why;
+    syn_buffer_init(&why);
+    quiet.handler = keep_first_error;
+    quiet.user_data = &why;
     syn_program program;
     syn_program_init(&program);
     syn_preprocessor_environment environment = syn_library_environment(state);
@@ -80,9 +91,12 @@ static void alias_variables(syn_state *state, const char *name, const syn_file *
         syn_semantic_program *checked = syn_semantic_check(&program, &quiet, &options);
         if (checked)
             append_variables(line, checked);
+        else if (why.length)
+            syn_buffer_printf(line, "  # not on this kernel: %s", why.data);
         syn_semantic_program_free(checked);
     }
     syn_program_release(&program);
+    syn_buffer_release(&why);
     syn_diagnostics_release(&quiet);
     syn_buffer_release(&text);
 }

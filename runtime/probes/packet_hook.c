@@ -98,7 +98,6 @@ static void add_point(syn_arena *arena, syn_point_list *points, const char *devi
 static syn_family_result resolve(syn_kernel *kernel, const syn_probe_point *point, syn_point_list *points,
                                  syn_arena *arena, syn_diagnostics *diagnostics)
 {
-    (void)kernel;
     bool egress = syn_component_is(point, 1, "egress");
     if (point->count < 2 || !syn_component_is(point, 0, "net") || (!egress && !syn_component_is(point, 1, "ingress")))
         return SYN_FAMILY_NOT_MINE;
@@ -112,6 +111,14 @@ static syn_family_result resolve(syn_kernel *kernel, const syn_probe_point *poin
     }
     if (point->count > 2) {
         syn_error(diagnostics, &point->components[2].location, "nothing can follow net.%s(\"DEVICE\")",
+                  point->components[1].name);
+        return SYN_FAMILY_FAILED;
+    }
+    if (!syn_kernel_has(kernel, SYN_FEATURE_TCX) && !syn_kernel_has(kernel, SYN_FEATURE_TC)) {
+        if (point->optional)
+            return SYN_FAMILY_RESOLVED;
+        syn_error(diagnostics, &point->location,
+                  "net.%s: this kernel has neither tcx links (Linux 6.6) nor tc classifiers (CONFIG_NET_CLS_ACT)",
                   point->components[1].name);
         return SYN_FAMILY_FAILED;
     }
