@@ -511,6 +511,15 @@ static void lower_probe(syn_lowerer *l, const syn_derived_probe *probe, uint32_t
     syn_lower_add_probe(l, probe, function_index, point_name);
 }
 
+const struct btf *syn_lower_btf(syn_lowerer *lowerer)
+{
+    if (!lowerer->btf_asked) {
+        lowerer->btf_asked = true;
+        lowerer->btf = lowerer->options->btf ? lowerer->options->btf(lowerer->options->btf_context) : NULL;
+    }
+    return lowerer->btf;
+}
+
 syn_ir_program *syn_lower(const syn_semantic_program *checked, const syn_lower_options *options,
                           syn_diagnostics *diagnostics)
 {

@@ -13,7 +13,11 @@ struct btf;
 typedef struct syn_lower_options {
     uint32_t max_string_length;    /* -D MAXSTRINGLEN, SystemTap's 512 by default */
     uint32_t max_map_entries;      /* -D MAXMAPENTRIES, 2048 by default */
-    const struct btf *btf;         /* the kernel's types, for $x->field */
+    /* The kernel's types, for $x->field and @cast: asked for only when a
+     * script reads the kernel through them, since loading them is most of
+     * the start-up time of a script that does not.  NULL when there are none. */
+    struct btf *(*btf)(void *context);
+    void *btf_context;
 } syn_lower_options;
 
 /* NULL when a located error was reported (a construct a kernel probe cannot

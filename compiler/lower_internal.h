@@ -14,7 +14,12 @@ typedef struct syn_lowerer {
     const syn_lower_options *options;
     syn_diagnostics *diagnostics;
     uint32_t *function_indexes;    /* IR function of each checked function, or UINT32_MAX */
+    const struct btf *btf;         /* once asked for (syn_lower_btf) */
+    bool btf_asked;
 } syn_lowerer;
+
+/* The kernel's types, loaded at the first need (syn_lower_options.btf). */
+const struct btf *syn_lower_btf(syn_lowerer *lowerer);
 
 typedef struct syn_local_binding {
     const syn_symbol *symbol;

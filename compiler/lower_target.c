@@ -440,7 +440,7 @@ static bool is_defined(syn_function_lowering *f, const syn_expr *expr)
     uint32_t saved_block = f->block;
     bool saved_failed = f->failed;
     f->block = syn_ir_block_new(f->function);
-    target_lowering probe = {.f = f, .btf = f->lowerer->options->btf, .quiet = true};
+    target_lowering probe = {.f = f, .btf = syn_lower_btf(f->lowerer), .quiet = true};
     place ignored;
     const syn_expr *inner = expr->kind == SYN_EXPR_UNARY ? expr->unary.operand : expr;
     bool defined = lower_place(&probe, inner, &ignored) && !probe.failed;
@@ -567,7 +567,7 @@ static syn_ir_register lower_all_variables(target_lowering *t, const syn_expr *e
 
 syn_ir_register syn_lower_target(syn_function_lowering *f, const syn_expr *expr)
 {
-    target_lowering t = {.f = f, .btf = f->lowerer->options->btf};
+    target_lowering t = {.f = f, .btf = syn_lower_btf(f->lowerer)};
     place at;
     switch (expr->kind) {
     case SYN_EXPR_DEFINED: {

@@ -351,6 +351,11 @@ static bool define_number(syn_state *state, const char *name, uint32_t fallback,
     return true;
 }
 
+static struct btf *kernel_types(void *context)
+{
+    return syn_kernel_btf(context);
+}
+
 syn_status syn_compile(syn_state *state)
 {
     if (state->ir)
@@ -360,7 +365,7 @@ syn_status syn_compile(syn_state *state)
         if (status != SYN_OK)
             return status;
     }
-    syn_lower_options options = {.btf = syn_kernel_btf(&state->kernel)};
+    syn_lower_options options = {.btf = kernel_types, .btf_context = &state->kernel};
     if (!define_number(state, "MAXSTRINGLEN", 512, 16, 4096, &options.max_string_length) ||
         !define_number(state, "MAXMAPENTRIES", 2048, 1, 1u << 24, &options.max_map_entries))
         return SYN_ERROR_USAGE;

@@ -328,7 +328,10 @@ static syn_status prepare(syn_state *state, bool attach)
     syn_maps_set_reserved(&session->maps, SYN_IR_RESERVED_TARGET, session->target_pid);
     syn_maps_set_reserved(&session->maps, SYN_IR_RESERVED_REALTIME_OFFSET,
                           clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
-    if (!syn_bpf_generate(state->ir, syn_kernel_btf(&state->kernel), &session->object, &state->diagnostics))
+    /* Only kernel programs use the kernel's types: a script of userspace
+     * probes starts without loading them. */
+    const struct btf *btf = has_kernel_probes(state->ir) ? syn_kernel_btf(&state->kernel) : NULL;
+    if (!syn_bpf_generate(state->ir, btf, &session->object, &state->diagnostics))
         return SYN_ERROR_SEMANTIC;
     syn_buffer log;
     syn_buffer_init(&log);
@@ -566,6 +569,5 @@ syn_status syn_session_verify(syn_state *state, syn_buffer *out)
     }
     session_free(session);
     state->session = NULL;
-    (void)has_kernel_probes;
     return status;
 }
