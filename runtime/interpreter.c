@@ -649,34 +649,24 @@ static bool kernel_memory(syn_interpreter *interpreter, const syn_ir_instruction
                           const value *address, fault *problem)
 {
     uint64_t at = (uint64_t)address->number + (uint64_t)instruction->immediate;
-    const char *why = NULL;
+    char message[256];
     if (instruction->flags & SYN_IR_READ_USER) {
         raise_fault(problem, instruction, "a userspace probe has no user memory to read (it runs in syn)");
         return false;
     }
     if (instruction->opcode == SYN_IR_KERNEL_STRING) {
-        size_t size = string_size(interpreter);
-        if (interpreter->host.kernel_read &&
-            interpreter->host.kernel_read(interpreter->host.context, at, dest->string, size, true, &why))
+        if (syn_userspace_read_kernel(&interpreter->host, at, dest->string, string_size(interpreter), true, message,
+                                      sizeof(message)))
             return true;
     } else {
-        uint8_t bytes[8] = {0};
+        uint8_t bytes[8];
         uint32_t size = instruction->size <= 8 ? instruction->size : 8;
-        if (interpreter->host.kernel_read &&
-            interpreter->host.kernel_read(interpreter->host.context, at, bytes, size, false, &why)) {
-            uint64_t raw = 0;
-            memcpy(&raw, bytes, size);   /* the kernel's byte order is ours */
-            if (instruction->is_signed && size < 8 && (raw >> (size * 8 - 1)) & 1)
-                raw |= ~0ULL << (size * 8);
-            dest->number = (int64_t)raw;
+        if (syn_userspace_read_kernel(&interpreter->host, at, bytes, size, false, message, sizeof(message))) {
+            dest->number = syn_userspace_kernel_number(bytes, size, instruction->is_signed);
             return true;
         }
     }
-    if (why)
-        raise_fault(problem, instruction, "cannot read kernel memory from a userspace probe: %s", why);
-    else
-        raise_fault(problem, instruction, "%s at 0x%llx", syn_ir_fault_message(SYN_IR_FAULT_READ),
-                    (unsigned long long)at);
+    raise_fault(problem, instruction, "%s", message);
     return false;
 }
 

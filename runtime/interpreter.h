@@ -44,6 +44,14 @@ typedef struct syn_builtin_value {
     const char *string;
 } syn_builtin_value;
 
+/* Kernel memory through the host, for userspace probes: `size` bytes, or a
+ * string of at most `size` bytes with its NUL.  False with the fault's
+ * message, the kernel probes' own when the address cannot be read. */
+bool syn_userspace_read_kernel(const syn_interpreter_host *host, uint64_t address, void *buffer, size_t size,
+                               bool string, char *fault, size_t fault_size);
+/* A number of `size` bytes as read, sign-extended when is_signed. */
+int64_t syn_userspace_kernel_number(const uint8_t *bytes, size_t size, bool is_signed);
+
 bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments, unsigned count,
                            const syn_interpreter_host *host, int64_t *number_result, char *string_result,
                            size_t max_length, char *fault, size_t fault_size);

@@ -130,6 +130,30 @@ static void format_ipv4(int64_t address, char *result, size_t max_length)
     set_string(result, max_length, text);
 }
 
+bool syn_userspace_read_kernel(const syn_interpreter_host *host, uint64_t address, void *buffer, size_t size,
+                               bool string, char *fault, size_t fault_size)
+{
+    const char *why = NULL;
+    if (host->kernel_read && host->kernel_read(host->context, address, buffer, size, string, &why))
+        return true;
+    if (why)
+        snprintf(fault, fault_size, "cannot read kernel memory from a userspace probe: %s", why);
+    else
+        snprintf(fault, fault_size, "%s at 0x%llx", syn_ir_fault_message(SYN_IR_FAULT_READ),
+                 (unsigned long long)address);
+    return false;
+}
+
+int64_t syn_userspace_kernel_number(const uint8_t *bytes, size_t size, bool is_signed)
+{
+    uint64_t raw = 0;
+    memcpy(&raw, bytes, size);   /* the kernel's byte order is ours */
+    size_t bits = size * 8;
+    if (is_signed && bits < 64 && (raw >> (bits - 1)) & 1)
+        raw |= ~0ULL << bits;
+    return (int64_t)raw;
+}
+
 /* kernel_long() and friends, kernel_string[_n]() and ip6_ntop() read the
  * kernel through the host (runtime/kernel_reader.h), as a kernel probe's
  * read would, with the same fault. */
@@ -144,43 +168,33 @@ static bool kernel_memory(const char *name, const syn_builtin_value *arguments, 
     } numbers[] = {{"kernel_long", 8, true}, {"kernel_pointer", 8, false}, {"kernel_int", 4, true},
                    {"kernel_short", 2, true}, {"kernel_char", 1, true}};
     uint64_t address = (uint64_t)arguments[0].number;
-    const char *why = NULL;
-    bool read = false;
     if (strncmp(name, "kernel_string", 13) == 0) {
         size_t size = max_length;
         if (count > 1)
             size = arguments[1].number < 0 ? 1 : (size_t)arguments[1].number + 1 < max_length
                                                      ? (size_t)arguments[1].number + 1 : max_length;
-        read = host->kernel_read && host->kernel_read(host->context, address, string_result, size, true, &why);
-        if (read && count > 1)
-            string_result[size - 1] = '\0';
-    } else if (strcmp(name, "ip6_ntop") == 0) {
-        struct in6_addr raw;
-        read = host->kernel_read && host->kernel_read(host->context, address, &raw, sizeof(raw), false, &why);
-        if (read && !inet_ntop(AF_INET6, &raw, string_result, (socklen_t)max_length))
-            string_result[0] = '\0';
-    } else {
-        for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
-            if (strcmp(name, numbers[i].name) != 0)
-                continue;
-            uint8_t bytes[8] = {0};
-            read = host->kernel_read && host->kernel_read(host->context, address, bytes, numbers[i].size, false, &why);
-            uint64_t raw = 0;
-            memcpy(&raw, bytes, numbers[i].size);
-            size_t bits = numbers[i].size * 8;
-            if (numbers[i].is_signed && bits < 64 && (raw >> (bits - 1)) & 1)
-                raw |= ~0ULL << bits;
-            *number_result = (int64_t)raw;
-        }
-    }
-    if (read)
+        if (!syn_userspace_read_kernel(host, address, string_result, size, true, fault, fault_size))
+            return false;
+        string_result[size - 1] = '\0';
         return true;
-    if (why)
-        snprintf(fault, fault_size, "cannot read kernel memory from a userspace probe: %s", why);
-    else
-        snprintf(fault, fault_size, "%s at 0x%llx", syn_ir_fault_message(SYN_IR_FAULT_READ),
-                 (unsigned long long)address);
-    return false;
+    }
+    if (strcmp(name, "ip6_ntop") == 0) {
+        struct in6_addr raw;
+        if (!syn_userspace_read_kernel(host, address, &raw, sizeof(raw), false, fault, fault_size))
+            return false;
+        if (!inet_ntop(AF_INET6, &raw, string_result, (socklen_t)max_length))
+            string_result[0] = '\0';
+        return true;
+    }
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+        uint8_t bytes[8];
+        if (strcmp(name, numbers[i].name) != 0)
+            continue;
+        if (!syn_userspace_read_kernel(host, address, bytes, numbers[i].size, false, fault, fault_size))
+            return false;
+        *number_result = syn_userspace_kernel_number(bytes, numbers[i].size, numbers[i].is_signed);
+    }
+    return true;
 }
 
 bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments, unsigned count,
