@@ -12,28 +12,29 @@
 
 #include "compiler/btf_types.h"
 
-enum { TCP_LISTEN = 10, FAMILY_INET = 2, FAMILY_INET6 = 10 };
+enum { TCP_LISTEN = 10, FAMILY_INET = 2, FAMILY_INET6 = 10, SPAN_LIMIT = 256 };
 
 #define INSN(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 
-/* Where the fields of struct sock_common lie. */
-typedef struct layout {
-    uint32_t family, state, port, address4, address6;
-} layout;
-
-static bool find_layout(const struct btf *btf, layout *where)
+/* Where sock_common keeps the compared fields, and how much of it to read
+ * so that one read per socket takes them all. */
+static bool find_layout(const struct btf *btf, syn_listeners *listeners)
 {
     int32_t id = btf__find_by_name_kind(btf, "sock_common", BTF_KIND_STRUCT);
     const char *names[] = {"skc_family", "skc_state", "skc_num", "skc_rcv_saddr", "skc_v6_rcv_saddr"};
-    uint32_t *offsets[] = {&where->family, &where->state, &where->port, &where->address4, &where->address6};
+    uint32_t *offsets[] = {&listeners->family, &listeners->state, &listeners->port, &listeners->address4,
+                           &listeners->address6};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         uint32_t bits, bitfield;
         int32_t type;
         if (id < 0 || !syn_btf_member(btf, id, names[i], &bits, &type, &bitfield) || bitfield)
             return false;
         *offsets[i] = bits / 8;
+        uint32_t end = *offsets[i] + 16;   /* the widest field, an IPv6 address */
+        if (end > listeners->span)
+            listeners->span = end;
     }
-    return true;
+    return listeners->span <= SPAN_LIMIT;
 }
 
 /* The iterator program: the address of every TCP socket, 8 bytes each. */
@@ -67,12 +68,9 @@ static int load_iterator(const struct btf *btf, const char **why)
 }
 
 /* Every TCP socket of the namespace; a malloc'd array of addresses. */
-static uint64_t *list_sockets(const struct btf *btf, size_t *count, const char **why)
+static uint64_t *list_sockets(int program, size_t *count, const char **why)
 {
     *count = 0;
-    int program = load_iterator(btf, why);
-    if (program < 0)
-        return NULL;
     uint64_t *sockets = NULL;
     int link = bpf_link_create(program, 0, BPF_TRACE_ITER, NULL);
     int iterator = link < 0 ? -1 : bpf_iter_create(link);
@@ -102,55 +100,65 @@ static uint64_t *list_sockets(const struct btf *btf, size_t *count, const char *
     }
     if (link >= 0)
         close(link);
-    close(program);
     return sockets;
 }
 
-/* The socket's bound address as text, "" when it cannot be read. */
-static void bound_address(syn_kernel_reader *reader, const layout *where, uint64_t sk, int family, char *text,
-                          size_t size)
+void syn_listeners_init(syn_listeners *listeners)
 {
-    uint8_t raw[16];
-    text[0] = '\0';
-    bool six = family == FAMILY_INET6;
-    if (!syn_kernel_reader_read(reader, sk + (six ? where->address6 : where->address4), raw, six ? 16 : 4, false,
-                                NULL) ||
-        !inet_ntop(six ? AF_INET6 : AF_INET, raw, text, (socklen_t)size))
-        text[0] = '\0';
+    memset(listeners, 0, sizeof(*listeners));
+    listeners->program_fd = -1;
 }
 
-bool syn_listener_find(syn_kernel_reader *reader, const struct btf *btf, int64_t port, const char *address,
-                       uint64_t *sk, const char **why)
+void syn_listeners_release(syn_listeners *listeners)
+{
+    if (listeners->program_fd >= 0)
+        close(listeners->program_fd);
+    syn_listeners_init(listeners);
+}
+
+/* Once per session: the layout and the iterator program. */
+static bool prepare(syn_listeners *listeners, const struct btf *btf)
+{
+    if (!listeners->prepared) {
+        listeners->prepared = true;
+        if (!btf || !find_layout(btf, listeners))
+            listeners->why = "the kernel's BTF has no struct sock_common as syn knows it";
+        else
+            listeners->program_fd = load_iterator(btf, &listeners->why);
+    }
+    return listeners->program_fd >= 0;
+}
+
+static bool bound_to(const syn_listeners *listeners, const uint8_t *common, int family, const char *address)
+{
+    char text[INET6_ADDRSTRLEN];
+    bool six = family == FAMILY_INET6;
+    const uint8_t *raw = common + (six ? listeners->address6 : listeners->address4);
+    return inet_ntop(six ? AF_INET6 : AF_INET, raw, text, sizeof(text)) && strcmp(text, address) == 0;
+}
+
+bool syn_listener_find(syn_listeners *listeners, syn_kernel_reader *reader, const struct btf *btf, int64_t port,
+                       const char *address, uint64_t *sk, const char **why)
 {
     *sk = 0;
     *why = NULL;
-    layout where;
-    if (!btf || !find_layout(btf, &where)) {
-        *why = "the kernel's BTF has no struct sock_common as syn knows it";
+    if (!prepare(listeners, btf)) {
+        *why = listeners->why;
         return false;
     }
     size_t count;
-    uint64_t *sockets = list_sockets(btf, &count, why);
-    if (*why) {
-        free(sockets);
-        return false;
-    }
-    for (size_t i = 0; i < count && !*sk; i++) {
-        uint8_t state = 0;
-        uint16_t family = 0, number = 0;
-        if (!syn_kernel_reader_read(reader, sockets[i] + where.state, &state, 1, false, why) ||
-            !syn_kernel_reader_read(reader, sockets[i] + where.family, &family, 2, false, why) ||
-            !syn_kernel_reader_read(reader, sockets[i] + where.port, &number, 2, false, why)) {
-            if (*why)
-                break;
-            continue;   /* a socket freed since it was listed */
-        }
-        if (state != TCP_LISTEN || number != port || (family != FAMILY_INET && family != FAMILY_INET6))
+    uint64_t *sockets = list_sockets(listeners->program_fd, &count, why);
+    for (size_t i = 0; i < count && !*sk && !*why; i++) {
+        uint8_t common[SPAN_LIMIT];
+        if (!syn_kernel_reader_read(reader, sockets[i], common, listeners->span, false, why))
+            continue;   /* a socket freed since it was listed, unless *why says the reader failed */
+        uint16_t family, number;
+        memcpy(&family, common + listeners->family, 2);
+        memcpy(&number, common + listeners->port, 2);
+        if (common[listeners->state] != TCP_LISTEN || number != port ||
+            (family != FAMILY_INET && family != FAMILY_INET6))
             continue;
-        char text[INET6_ADDRSTRLEN];
-        if (address)
-            bound_address(reader, &where, sockets[i], family, text, sizeof(text));
-        if (!address || strcmp(text, address) == 0)
+        if (!address || bound_to(listeners, common, family, address))
             *sk = sockets[i];
     }
     free(sockets);

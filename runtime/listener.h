@@ -13,10 +13,23 @@
 
 struct btf;
 
+/* What the lookups of a session keep: the iterator program (loaded once)
+ * and where struct sock_common keeps the fields that are compared. */
+typedef struct syn_listeners {
+    bool prepared;
+    const char *why;             /* why there can be no lookup, once prepared */
+    int program_fd;
+    uint32_t family, state, port, address4, address6;
+    uint32_t span;               /* bytes of sock_common read per socket, all of them */
+} syn_listeners;
+
+void syn_listeners_init(syn_listeners *listeners);
+void syn_listeners_release(syn_listeners *listeners);
+
 /* The listener on `port` (bound to `address`, its text as ip_ntop or
  * ip6_ntop writes it, when not NULL), or 0 in *sk when there is none.  False
  * with *why when the sockets cannot be listed or read. */
-bool syn_listener_find(syn_kernel_reader *reader, const struct btf *btf, int64_t port, const char *address,
-                       uint64_t *sk, const char **why);
+bool syn_listener_find(syn_listeners *listeners, syn_kernel_reader *reader, const struct btf *btf, int64_t port,
+                       const char *address, uint64_t *sk, const char **why);
 
 #endif

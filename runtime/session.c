@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "runtime/display.h"
-#include "runtime/listener.h"
 #include "runtime/privileges.h"
 #include "runtime/render.h"
 #include "runtime/state.h"
@@ -62,7 +61,9 @@ static bool host_kernel_read(void *context, uint64_t address, void *buffer, size
 static bool host_listener(void *context, int64_t port, const char *address, uint64_t *sk, const char **why)
 {
     syn_state *state = context;
-    return syn_listener_find(&state->session->reader, syn_kernel_btf(&state->kernel), port, address, sk, why);
+    syn_session *session = state->session;
+    return syn_listener_find(&session->listeners, &session->reader, syn_kernel_btf(&state->kernel), port, address,
+                             sk, why);
 }
 
 static int64_t kernel_hz(syn_state *state)
@@ -298,6 +299,7 @@ static void session_free(syn_session *session)
     syn_loader_release(&session->loader);
     syn_interpreter_free(session->interpreter);
     syn_kernel_reader_release(&session->reader);
+    syn_listeners_release(&session->listeners);
     syn_bpf_object_release(&session->object);
     syn_maps_release(&session->maps);
     if (session->epoll_fd >= 0)
@@ -363,6 +365,7 @@ syn_status syn_start(syn_state *state)
     }
     syn_session *session = syn_calloc(1, sizeof(*session));
     syn_kernel_reader_init(&session->reader);
+    syn_listeners_init(&session->listeners);
     session->epoll_fd = session->stop_fd = -1;
     session->program = state->ir;
     session->target_pid = state->target_pid;
@@ -556,6 +559,7 @@ syn_status syn_session_verify(syn_state *state, syn_buffer *out)
     }
     syn_session *session = syn_calloc(1, sizeof(*session));
     syn_kernel_reader_init(&session->reader);
+    syn_listeners_init(&session->listeners);
     session->epoll_fd = session->stop_fd = -1;
     session->program = state->ir;
     state->session = session;

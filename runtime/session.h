@@ -11,6 +11,7 @@
 #include "compiler/bpf_program.h"
 #include "runtime/interpreter.h"
 #include "runtime/kernel_reader.h"
+#include "runtime/listener.h"
 #include "runtime/loader.h"
 #include "runtime/maps.h"
 
@@ -30,6 +31,7 @@ typedef struct syn_session {
     syn_loader loader;
     syn_interpreter *interpreter;
     syn_kernel_reader reader;    /* kernel memory for userspace probes */
+    syn_listeners listeners;     /* listener()'s iterator */
     struct ring_buffer *ring;
     int epoll_fd;
     int stop_fd;
