@@ -134,6 +134,10 @@ static syn_ir_register lower_output(syn_function_lowering *f, const syn_expr *ex
             if (operand->kind == SYN_EXPR_INDEX) {
                 syn_ir_register keys[SYN_IR_MAX_ARGUMENTS];
                 uint32_t key_count = syn_lower_keys(f, &operand->index.keys, keys);
+                if (count + key_total + key_count > 2 * SYN_IR_MAX_ARGUMENTS) {
+                    syn_lower_error(f, &argument->location, "%s() prints too many histogram elements at once", name);
+                    return SYN_IR_NO_REGISTER;
+                }
                 event = &f->lowerer->program->events[event_index];
                 event->histogram_key_counts[i] = key_count;
                 memcpy(values + count + key_total, keys, key_count * sizeof(*keys));
