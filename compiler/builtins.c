@@ -7,9 +7,9 @@
 #define NONE SYN_TYPE_UNKNOWN
 #define ANY (~0u)
 /* Where it runs: K kernel probes only, U userspace probes only, B both. */
-#define K true, false
-#define U false, true
-#define B true, true
+#define K true, false, NULL
+#define U false, true, NULL
+#define B true, true, NULL
 
 static const syn_builtin builtins[] = {
     /* output */
@@ -95,7 +95,10 @@ static const syn_builtin builtins[] = {
     {"tcp_state_str", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a TCP state's name, as tcpstates prints it", B},
     {"tcp_sockstate_str", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "a TCP state's name, as SystemTap's tapset has it", B},
     {"ip6_ntop", SYN_BUILTIN_PLAIN, S, 1, 1, {L}, "the IPv6 address at a kernel address, compressed text", B},
-    {"listener", SYN_BUILTIN_PLAIN, L, 1, 2, {L, S}, "the TCP socket listening on a port (bound to an address) in syn's network namespace, or 0", U},
+    {"listener", SYN_BUILTIN_PLAIN, L, 1, 2, {L, S}, "the TCP socket listening on a port (bound to an address) in syn's network namespace, or 0", true, true, "__tcp_listener"},
+    /* internal, for the table of listeners stdlib/tcp_listener.syn keeps */
+    {"__tcp_listener_next", SYN_BUILTIN_PLAIN, L, 1, 1, {L}, "the listener of syn's network namespace after a socket (0: the first), 0 after the last", U},
+    {"__syn_netns", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "the inode number of syn's network namespace", U},
     /* the sysctls that size a listener's queues: read when a userspace probe runs, and
      * when the script is compiled for kernel probes */
     {"somaxconn", SYN_BUILTIN_PLAIN, L, 0, 0, {0}, "net.core.somaxconn", B},

@@ -25,6 +25,10 @@ typedef struct syn_builtin {
     const char *summary;
     bool in_kernel;         /* the BPF back end implements it */
     bool in_userspace;      /* the interpreter implements it */
+    /* In kernel probes, the library function of this name with the same
+     * arguments runs instead (listener(): the table of listeners
+     * stdlib/tcp_listener.syn keeps in the kernel); NULL for none. */
+    const char *kernel_function;
 } syn_builtin;
 
 const syn_builtin *syn_builtin_lookup(const char *name);

@@ -140,6 +140,9 @@ static void walk_expr(collector *c, const syn_expr *expr)
         break;
     case SYN_EXPR_CALL:
         need_name(c, SYN_NEED_FUNCTION, expr->call.name, expr->call.arguments.count);
+        const syn_builtin *builtin = syn_builtin_lookup(expr->call.name);
+        if (builtin && builtin->kernel_function)
+            need_name(c, SYN_NEED_FUNCTION, builtin->kernel_function, expr->call.arguments.count);
         walk_list(c, &expr->call.arguments);
         break;
     case SYN_EXPR_UNARY:

@@ -347,5 +347,10 @@ syn_ir_register syn_lower_call(syn_function_lowering *f, const syn_expr *expr, b
         const syn_function_info *info = expr->call.function->info;
         return f->in_kernel ? inline_call(f, expr, info) : call_userspace(f, expr, info);
     }
+    if (f->in_kernel && expr->call.kernel_function) {
+        syn_expr call = *expr;
+        call.call.function = expr->call.kernel_function;
+        return inline_call(f, &call, call.call.function->info);
+    }
     return lower_builtin(f, expr, syn_builtin_lookup(expr->call.name));
 }

@@ -407,6 +407,24 @@ static void note_call(resolver *r, syn_function_info *callee)
     caller->callees[caller->callee_count++] = callee;
 }
 
+/* The library function that runs a builtin in kernel probes: the library
+ * file that defines it was pulled in by the call (compiler/library_needs.c). */
+static void resolve_kernel_function(resolver *r, syn_expr *expr, const syn_builtin *builtin)
+{
+    unsigned count = expr->call.arguments.count;
+    for (syn_function_info *info = syn_find_functions(r->checker, builtin->kernel_function, r->scope->file); info;
+         info = info->next_with_name) {
+        if (info->function->parameter_count == count && !info->function->is_private) {
+            expr->call.kernel_function = info->function;
+            note_call(r, info);
+            return;
+        }
+    }
+    syn_error(diagnostics_of(r), &expr->location,
+              "%s() needs the library function %s with %u argument%s, which the library search path does not have",
+              builtin->name, builtin->kernel_function, count, count == 1 ? "" : "s");
+}
+
 static void resolve_call(resolver *r, syn_expr *expr)
 {
     for (unsigned i = 0; i < expr->call.arguments.count; i++)
@@ -439,7 +457,10 @@ static void resolve_call(resolver *r, syn_expr *expr)
             else
                 syn_error(diagnostics_of(r), &expr->location, "%s() takes at most %u argument%s",
                           builtin->name, builtin->maximum_arguments, builtin->maximum_arguments == 1 ? "" : "s");
+            return;
         }
+        if (builtin->kernel_function)
+            resolve_kernel_function(r, expr, builtin);
         return;
     }
     if (first) {

@@ -133,6 +133,9 @@ struct syn_expr {
             char *name;
             syn_expr_list arguments;
             struct syn_function *function;
+            /* a builtin a library function implements in kernel probes
+             * (syn_builtin.kernel_function): that function */
+            struct syn_function *kernel_function;
         } call;
         struct {
             syn_operator op;

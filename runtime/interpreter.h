@@ -24,6 +24,7 @@ typedef struct syn_interpreter_host {
     bool (*kernel_read)(void *context, uint64_t address, void *buffer, size_t size, bool string, const char **why);
     /* listener(): runtime/listener.h. */
     bool (*listener)(void *context, int64_t port, const char *address, uint64_t *sk, const char **why);
+    bool (*listener_next)(void *context, uint64_t previous, uint64_t *sk, const char **why);
 } syn_interpreter_host;
 
 typedef struct syn_interpreter syn_interpreter;

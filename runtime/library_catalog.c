@@ -192,6 +192,8 @@ syn_status syn_catalog_build(syn_state *state, syn_catalog *catalog, bool strict
     if (status == SYN_OK) {
         for (unsigned i = 0; syn_builtin_at(i); i++) {
             const syn_builtin *builtin = syn_builtin_at(i);
+            if (strncmp(builtin->name, "__", 2) == 0)
+                continue;   /* internal, as `__` library names are */
             syn_catalog_entry *entry = add_entry(catalog, SYN_CATALOG_BUILTIN, builtin->name);
             entry->builtin = builtin;
             entry->signature = builtin_signature(&catalog->arena, builtin);

@@ -113,6 +113,7 @@ void syn_listeners_release(syn_listeners *listeners)
 {
     if (listeners->program_fd >= 0)
         close(listeners->program_fd);
+    free(listeners->found);
     syn_listeners_init(listeners);
 }
 
@@ -137,10 +138,14 @@ static bool bound_to(const syn_listeners *listeners, const uint8_t *common, int 
     return inet_ntop(six ? AF_INET6 : AF_INET, raw, text, sizeof(text)) && strcmp(text, address) == 0;
 }
 
-bool syn_listener_find(syn_listeners *listeners, syn_kernel_reader *reader, const struct btf *btf, int64_t port,
-                       const char *address, uint64_t *sk, const char **why)
+/* Every listening IPv4 or IPv6 TCP socket of the namespace on `port` (any
+ * port when negative) bound to `address` (any when NULL), into the
+ * session's list; `first` stops at the first found.  False with *why when
+ * the sockets cannot be listed or read. */
+static bool collect(syn_listeners *listeners, syn_kernel_reader *reader, const struct btf *btf, int64_t port,
+                    const char *address, bool first, const char **why)
 {
-    *sk = 0;
+    listeners->found_count = 0;
     *why = NULL;
     if (!prepare(listeners, btf)) {
         *why = listeners->why;
@@ -148,19 +153,54 @@ bool syn_listener_find(syn_listeners *listeners, syn_kernel_reader *reader, cons
     }
     size_t count;
     uint64_t *sockets = list_sockets(listeners->program_fd, &count, why);
-    for (size_t i = 0; i < count && !*sk && !*why; i++) {
+    for (size_t i = 0; i < count && !*why && !(first && listeners->found_count); i++) {
         uint8_t common[SPAN_LIMIT];
         if (!syn_kernel_reader_read(reader, sockets[i], common, listeners->span, false, why))
             continue;   /* a socket freed since it was listed, unless *why says the reader failed */
         uint16_t family, number;
         memcpy(&family, common + listeners->family, 2);
         memcpy(&number, common + listeners->port, 2);
-        if (common[listeners->state] != TCP_LISTEN || number != port ||
+        if (common[listeners->state] != TCP_LISTEN || (port >= 0 && number != port) ||
             (family != FAMILY_INET && family != FAMILY_INET6))
             continue;
-        if (!address || bound_to(listeners, common, family, address))
-            *sk = sockets[i];
+        if (address && !bound_to(listeners, common, family, address))
+            continue;
+        if (listeners->found_count == listeners->found_capacity) {
+            listeners->found_capacity = listeners->found_capacity ? 2 * listeners->found_capacity : 16;
+            listeners->found = realloc(listeners->found, listeners->found_capacity * sizeof(uint64_t));
+            if (!listeners->found)
+                abort();
+        }
+        listeners->found[listeners->found_count++] = sockets[i];
     }
     free(sockets);
     return *why == NULL;
+}
+
+bool syn_listener_find(syn_listeners *listeners, syn_kernel_reader *reader, const struct btf *btf, int64_t port,
+                       const char *address, uint64_t *sk, const char **why)
+{
+    bool listed = collect(listeners, reader, btf, port, address, true, why);
+    *sk = listed && listeners->found_count ? listeners->found[0] : 0;
+    listeners->found_count = 0;
+    return listed;
+}
+
+bool syn_listener_next(syn_listeners *listeners, syn_kernel_reader *reader, const struct btf *btf,
+                       uint64_t previous, uint64_t *sk, const char **why)
+{
+    *sk = 0;
+    *why = NULL;
+    if (!previous) {
+        bool listed = collect(listeners, reader, btf, -1, NULL, false, why);
+        *sk = listed && listeners->found_count ? listeners->found[0] : 0;
+        return listed;
+    }
+    for (size_t i = 0; i + 1 < listeners->found_count; i++) {
+        if (listeners->found[i] == previous) {
+            *sk = listeners->found[i + 1];
+            break;
+        }
+    }
+    return true;
 }

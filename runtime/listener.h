@@ -21,6 +21,8 @@ typedef struct syn_listeners {
     int program_fd;
     uint32_t family, state, port, address4, address6;
     uint32_t span;               /* bytes of sock_common read per socket, all of them */
+    uint64_t *found;             /* the listeners of the last listing */
+    size_t found_count, found_capacity;
 } syn_listeners;
 
 void syn_listeners_init(syn_listeners *listeners);
@@ -31,5 +33,12 @@ void syn_listeners_release(syn_listeners *listeners);
  * with *why when the sockets cannot be listed or read. */
 bool syn_listener_find(syn_listeners *listeners, syn_kernel_reader *reader, const struct btf *btf, int64_t port,
                        const char *address, uint64_t *sk, const char **why);
+
+/* The listeners of the namespace one after another, for filling the table
+ * kernel probes look listeners up in (stdlib/tcp_listener.syn): with
+ * `previous` 0 the sockets are listed again and *sk is the first listener;
+ * else *sk is the one listed after `previous`, 0 after the last. */
+bool syn_listener_next(syn_listeners *listeners, syn_kernel_reader *reader, const struct btf *btf,
+                       uint64_t previous, uint64_t *sk, const char **why);
 
 #endif

@@ -41,14 +41,20 @@ static void append_variable(syn_buffer *line, const char *prefix, const char *na
     syn_buffer_release(&word);
 }
 
-static void append_variables(syn_buffer *line, const syn_semantic_program *checked)
+/* The probes derived from the alias, not the library's own probes (those
+ * of the files the check took in whole). */
+static void append_variables(syn_buffer *line, const syn_semantic_program *checked, const syn_file *alias)
 {
     for (unsigned p = 0; p < checked->probe_count; p++) {
+        if (checked->probes[p]->file != alias)
+            continue;
         const syn_symbol_list *locals = &checked->probes[p]->locals;
         for (unsigned i = 0; i < locals->count; i++)
             append_variable(line, "", locals->items[i]->name, syn_type_name(locals->items[i]->type));
     }
     for (unsigned p = 0; p < checked->probe_count; p++) {
+        if (checked->probes[p]->file != alias)
+            continue;
         const syn_point *point = checked->probes[p]->resolved;
         for (uint32_t i = 0; point && i < point->variable_count; i++)
             append_variable(line, "$", point->variables[i].name,
@@ -90,7 +96,7 @@ static void alias_variables(syn_state *state, const char *name, const syn_file *
         };
         syn_semantic_program *checked = syn_semantic_check(&program, &quiet, &options);
         if (checked)
-            append_variables(line, checked);
+            append_variables(line, checked, parsed.file);
         else if (why.length)
             syn_buffer_printf(line, "  # not on this kernel: %s", why.data);
         syn_semantic_program_free(checked);

@@ -66,6 +66,14 @@ static bool host_listener(void *context, int64_t port, const char *address, uint
                              sk, why);
 }
 
+static bool host_listener_next(void *context, uint64_t previous, uint64_t *sk, const char **why)
+{
+    syn_state *state = context;
+    syn_session *session = state->session;
+    return syn_listener_next(&session->listeners, &session->reader, syn_kernel_btf(&state->kernel), previous, sk,
+                             why);
+}
+
 static int64_t kernel_hz(syn_state *state)
 {
     const char *value = syn_kernel_config_lookup(&state->kernel_config, "CONFIG_HZ");
@@ -393,6 +401,7 @@ syn_status syn_start(syn_state *state)
             .hz = kernel_hz(state),
             .kernel_read = host_kernel_read,
             .listener = host_listener,
+            .listener_next = host_listener_next,
         };
         session->interpreter = syn_interpreter_new(state->ir, &session->maps, &host, &state->diagnostics);
         state->diagnostics.at_run_time = true;

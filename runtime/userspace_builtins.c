@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -295,6 +296,17 @@ bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments,
             return false;
         }
         *number_result = (int64_t)sk;
+    } else if (strcmp(name, "__tcp_listener_next") == 0) {
+        uint64_t sk = 0;
+        const char *why = NULL;
+        if (!host->listener_next || !host->listener_next(host->context, (uint64_t)arguments[0].number, &sk, &why)) {
+            snprintf(fault, fault_size, "listener(): %s", why ? why : "not available here");
+            return false;
+        }
+        *number_result = (int64_t)sk;
+    } else if (strcmp(name, "__syn_netns") == 0) {
+        struct stat namespace;
+        *number_result = stat("/proc/self/ns/net", &namespace) == 0 ? (int64_t)namespace.st_ino : 0;
     } else if (strncmp(name, "kernel_", 7) == 0 || strcmp(name, "ip6_ntop") == 0) {
         return kernel_memory(name, arguments, count, host, number_result, string_result, max_length, fault,
                              fault_size);
