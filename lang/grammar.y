@@ -109,6 +109,7 @@ int syn_yyparse(syn_parser *parser);
 %token DOLLAR "$" DOUBLE_DOLLAR "$$"
 %token PP_OPEN "%(" PP_THEN "%?" PP_ELSE "%:" PP_CLOSE "%)"
 %token END_OF_INPUT_IN_TOKEN "unterminated token"
+%token START_STATEMENTS "statements"
 /* Only from a lexer that keeps doc comments (lang/outline.c), never parsed. */
 %token <text> DOC_COMMENT "doc comment"
 
@@ -157,7 +158,15 @@ int syn_yyparse(syn_parser *parser);
 %precedence BARE
 %precedence ';'
 
+%start input
+
 %%
+
+/* input -> script | statements (syn_parse_statements: what a REPL line runs) */
+input:
+    script
+  | START_STATEMENTS statements  { parser_add_statements(parser, &$2, &@2); }
+  ;
 
 /* script -> item* */
 script:
@@ -692,6 +701,12 @@ expr_list:
 
 int syn_yylex(SYN_YYSTYPE *value, syn_location *location, syn_parser *parser)
 {
+    if (parser->statements && !parser->statements_started) {
+        parser->statements_started = true;
+        *location = (syn_location){.source = parser->file->source, .first_line = 1, .first_column = 1,
+                                   .last_line = 1, .last_column = 1};
+        return START_STATEMENTS;
+    }
     return parser_next_token(parser, value, location);
 }
 

@@ -295,6 +295,20 @@ void parser_add_probe(syn_parser *parser, syn_probe_kind kind, syn_probe_point_l
     add_item(parser, (syn_item){.kind = SYN_ITEM_PROBE, .probe = probe});
 }
 
+void parser_add_statements(syn_parser *parser, syn_stmt_list *statements, const syn_location *location)
+{
+    syn_stmt *body = parser_block(parser, statements, location);
+    syn_probe_point *point = syn_arena_alloc(parser->arena, sizeof(*point));
+    point->components = syn_arena_alloc(parser->arena, sizeof(*point->components));
+    point->components[0] = (syn_probe_component){.name = syn_arena_strdup(parser->arena, "begin"),
+                                                 .location = *location};
+    point->count = 1;
+    point->location = *location;
+    syn_probe_point_list points = {0};
+    syn_probe_point_list_append(parser->arena, &points, point);
+    parser_add_probe(parser, SYN_PROBE_PLAIN, NULL, &points, body, NULL, location);
+}
+
 syn_text parser_text(syn_parser *parser, const char *text)
 {
     size_t length = strlen(text);

@@ -24,6 +24,9 @@ int parser_type_name(syn_parser *parser, syn_text name, const syn_location *loca
 syn_parameter_list parser_parameters_append(syn_parser *parser, syn_parameter_list list,
                                             syn_parameter parameter);
 int64_t parser_priority(syn_parser *parser, int64_t priority, const syn_location *location);
+/* Statements given as a whole input (syn_parse_statements) become the body
+ * of a begin probe. */
+void parser_add_statements(syn_parser *parser, syn_stmt_list *statements, const syn_location *location);
 void parser_add_probe(syn_parser *parser, syn_probe_kind kind, syn_probe_point_list *names,
                       syn_probe_point_list *points, syn_stmt *body, syn_stmt *epilogue,
                       const syn_location *location);

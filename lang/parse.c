@@ -3,8 +3,8 @@
 #include "lang/grammar.h"
 #include "lang/parser.h"
 
-syn_parse_result syn_parse(const syn_source *source, syn_arena *arena, syn_diagnostics *diagnostics,
-                           const syn_preprocessor_environment *environment)
+static syn_parse_result parse(const syn_source *source, syn_arena *arena, syn_diagnostics *diagnostics,
+                              const syn_preprocessor_environment *environment, bool statements)
 {
     syn_parse_result result = {0};
     unsigned errors_before = diagnostics->error_count;
@@ -21,6 +21,7 @@ syn_parse_result syn_parse(const syn_source *source, syn_arena *arena, syn_diagn
         .diagnostics = diagnostics,
         .preprocessor = preprocessor,
         .file = file,
+        .statements = statements,
     };
     int status = syn_yyparse(&parser);
     bool incomplete = parser.incomplete || syn_preprocessor_incomplete(preprocessor);
@@ -30,4 +31,16 @@ syn_parse_result syn_parse(const syn_source *source, syn_arena *arena, syn_diagn
         result.file = file;
     result.incomplete = incomplete;
     return result;
+}
+
+syn_parse_result syn_parse(const syn_source *source, syn_arena *arena, syn_diagnostics *diagnostics,
+                           const syn_preprocessor_environment *environment)
+{
+    return parse(source, arena, diagnostics, environment, false);
+}
+
+syn_parse_result syn_parse_statements(const syn_source *source, syn_arena *arena, syn_diagnostics *diagnostics,
+                                      const syn_preprocessor_environment *environment)
+{
+    return parse(source, arena, diagnostics, environment, true);
 }

@@ -16,5 +16,9 @@ typedef struct syn_parse_result {
 /* Nodes go to `arena`; errors are reported to `diagnostics`. */
 syn_parse_result syn_parse(const syn_source *source, syn_arena *arena, syn_diagnostics *diagnostics,
                            const syn_preprocessor_environment *environment);
+/* The text as statements, as a REPL line: a file of one begin probe whose
+ * body they are. */
+syn_parse_result syn_parse_statements(const syn_source *source, syn_arena *arena, syn_diagnostics *diagnostics,
+                                      const syn_preprocessor_environment *environment);
 
 #endif

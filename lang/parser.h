@@ -19,6 +19,8 @@ typedef struct syn_parser {
     bool in_function;         /* `return` is only valid inside functions */
     bool incomplete;          /* the input ended where more was expected */
     bool nesting_reported;
+    bool statements;          /* the input is statements, not items (syn_parse_statements) */
+    bool statements_started;
     unsigned syntax_errors;
     syn_token last_token;     /* for messages about the unexpected token */
 } syn_parser;

@@ -19,14 +19,15 @@ void syn_program_release(syn_program *program)
     program->files = program->last_file = NULL;
 }
 
-syn_parse_result syn_program_parse(syn_program *program, const char *name, const char *text,
-                                   size_t length, syn_diagnostics *diagnostics,
-                                   const syn_preprocessor_environment *environment)
+static syn_parse_result parse(syn_program *program, const char *name, const char *text, size_t length,
+                              syn_diagnostics *diagnostics, const syn_preprocessor_environment *environment,
+                              bool statements)
 {
     syn_source *source = syn_source_new(name, text, length);
     source->next = program->sources;
     program->sources = source;
-    syn_parse_result result = syn_parse(source, &program->arena, diagnostics, environment);
+    syn_parse_result result = statements ? syn_parse_statements(source, &program->arena, diagnostics, environment)
+                                         : syn_parse(source, &program->arena, diagnostics, environment);
     if (result.file) {
         if (program->last_file)
             program->last_file->next = result.file;
@@ -35,4 +36,34 @@ syn_parse_result syn_program_parse(syn_program *program, const char *name, const
         program->last_file = result.file;
     }
     return result;
+}
+
+syn_parse_result syn_program_parse(syn_program *program, const char *name, const char *text, size_t length,
+                                   syn_diagnostics *diagnostics, const syn_preprocessor_environment *environment)
+{
+    return parse(program, name, text, length, diagnostics, environment, false);
+}
+
+syn_parse_result syn_program_parse_statements(syn_program *program, const char *name, const char *text,
+                                              size_t length, syn_diagnostics *diagnostics,
+                                              const syn_preprocessor_environment *environment)
+{
+    return parse(program, name, text, length, diagnostics, environment, true);
+}
+
+void syn_program_remove(syn_program *program, const syn_file *file)
+{
+    syn_file *previous = NULL;
+    for (syn_file *each = program->files; each; previous = each, each = each->next) {
+        if (each != file)
+            continue;
+        if (previous)
+            previous->next = each->next;
+        else
+            program->files = each->next;
+        if (program->last_file == each)
+            program->last_file = previous;
+        each->next = NULL;
+        return;
+    }
 }

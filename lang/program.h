@@ -21,4 +21,12 @@ syn_parse_result syn_program_parse(syn_program *program, const char *name, const
                                    size_t length, syn_diagnostics *diagnostics,
                                    const syn_preprocessor_environment *environment);
 
+/* The same for statements (syn_parse_statements). */
+syn_parse_result syn_program_parse_statements(syn_program *program, const char *name, const char *text,
+                                              size_t length, syn_diagnostics *diagnostics,
+                                              const syn_preprocessor_environment *environment);
+/* Takes a file back out of the program; its text stays for the
+ * diagnostics that may point into it. */
+void syn_program_remove(syn_program *program, const syn_file *file);
+
 #endif

@@ -34,6 +34,7 @@ const char *syn_status_string(syn_status status)
     case SYN_ERROR_RUNTIME: return "runtime error in the script";
     case SYN_ERROR_UNSUPPORTED: return "not supported";
     case SYN_ERROR_STATE: return "not valid at this point";
+    case SYN_ERROR_INCOMPLETE: return "the script ends where more was expected";
     }
     return "unknown status";
 }
@@ -234,7 +235,7 @@ void syn_set_target_command(syn_state *state, const char *command)
     state->kernel.target_command = command ? syn_strdup(command) : NULL;
 }
 
-syn_status syn_load_string(syn_state *state, const char *chunk_name, const char *text, size_t length)
+static syn_status load(syn_state *state, const char *chunk_name, const char *text, size_t length, bool statements)
 {
     if (!text)
         return SYN_ERROR_USAGE;
@@ -249,16 +250,32 @@ syn_status syn_load_string(syn_state *state, const char *chunk_name, const char 
         .probe_exists = syn_probe_point_exists,
         .probe_context = state,
     };
-    syn_parse_result result = syn_program_parse(&state->program, chunk_name ? chunk_name : "<input>",
-                                                text, length, &state->diagnostics, &environment);
+    const char *name = chunk_name ? chunk_name : "<input>";
+    syn_parse_result result =
+        statements ? syn_program_parse_statements(&state->program, name, text, length, &state->diagnostics,
+                                                  &environment)
+                   : syn_program_parse(&state->program, name, text, length, &state->diagnostics, &environment);
     if (!result.file)
-        return SYN_ERROR_SYNTAX;
-    /* New code invalidates an earlier check. */
-    syn_ir_program_free(state->ir);
-    state->ir = NULL;
-    syn_semantic_program_free(state->checked);
-    state->checked = NULL;
+        return result.incomplete ? SYN_ERROR_INCOMPLETE : SYN_ERROR_SYNTAX;
+    /* New code invalidates an earlier check; a running program keeps its
+     * own until syn_update replaces it. */
+    if (!state->session) {
+        syn_ir_program_free(state->ir);
+        state->ir = NULL;
+        syn_semantic_program_free(state->checked);
+        state->checked = NULL;
+    }
     return SYN_OK;
+}
+
+syn_status syn_load_string(syn_state *state, const char *chunk_name, const char *text, size_t length)
+{
+    return load(state, chunk_name, text, length, false);
+}
+
+syn_status syn_load_statements(syn_state *state, const char *chunk_name, const char *text, size_t length)
+{
+    return load(state, chunk_name, text, length, true);
 }
 
 static syn_status read_whole_file(syn_state *state, const char *path, syn_buffer *content)
@@ -308,6 +325,10 @@ syn_status syn_load_file(syn_state *state, const char *path)
 
 syn_status syn_check(syn_state *state)
 {
+    if (state->session && !state->updating) {
+        syn_error(&state->diagnostics, NULL, "syn_check: a script is running; syn_update checks what was loaded since");
+        return SYN_ERROR_STATE;
+    }
     if (!state->program.files) {
         syn_error(&state->diagnostics, NULL, "no script was loaded");
         return SYN_ERROR_STATE;

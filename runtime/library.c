@@ -158,6 +158,20 @@ static void refresh(syn_state *state)
     syn_library_release(&state->library);
 }
 
+void syn_library_keep_selection(syn_library *library, syn_arena *kept)
+{
+    *kept = library->selection;
+    syn_arena_init(&library->selection);
+}
+
+void syn_library_restore_selection(syn_library *library, syn_arena *kept)
+{
+    syn_arena_release(&library->selection);
+    library->selection = *kept;
+    syn_arena_init(kept);
+    library->pulled_count = 0;   /* the views pulled by the failed check are gone */
+}
+
 static void prepare(syn_state *state)
 {
     syn_library *library = &state->library;

@@ -53,6 +53,13 @@ void syn_library_forget(syn_library *library);
  * parse (its errors were reported). */
 bool syn_library_select(syn_state *state);
 
+/* Hands the last check's views over to `kept` (released by the caller) so
+ * that they outlive the next check: a running program still uses them
+ * while a new version of it is checked (syn_update). */
+void syn_library_keep_selection(syn_library *library, syn_arena *kept);
+/* Gives them back after a check that failed. */
+void syn_library_restore_selection(syn_library *library, syn_arena *kept);
+
 /* Every library file parsed, for documentation and dumps; false when one
  * does not parse (reported to `diagnostics`). */
 bool syn_library_parse_all(syn_state *state, syn_diagnostics *diagnostics);

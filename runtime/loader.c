@@ -178,18 +178,69 @@ static bool create_rodata(syn_loader *loader, const syn_bpf_object *object, syn_
     return ok;
 }
 
-syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
-                           syn_diagnostics *diagnostics, syn_verifier_log detail, syn_buffer *verifier_log)
+/* Whether `loaded`, loaded for an earlier version of the program, does
+ * exactly what `program` would: the same instructions at the same point,
+ * reading the same maps.  The tables its numbers index (output events,
+ * fault sites) are the new program's: with the same instructions they mean
+ * for it what they mean for the new one. */
+static bool same_program(const syn_loader *loader, const syn_maps *maps, const syn_bpf_program *program,
+                         const syn_loader *previous, const syn_maps *previous_maps, const syn_loaded_program *loaded,
+                         bool rodata_same)
+{
+    const syn_bpf_program *old = loaded->program;
+    if (loaded->fd < 0 || old->type != program->type || old->expected_attach_type != program->expected_attach_type ||
+        old->attach_btf_id != program->attach_btf_id || old->instruction_count != program->instruction_count ||
+        old->relocation_count != program->relocation_count || old->scratch_size != program->scratch_size ||
+        strcmp(old->probe->point, program->probe->point) != 0 ||
+        memcmp(old->instructions, program->instructions, program->instruction_count * sizeof(struct bpf_insn)))
+        return false;
+    for (uint32_t r = 0; r < program->relocation_count; r++) {
+        const syn_bpf_relocation *a = &old->relocations[r], *b = &program->relocations[r];
+        if (a->instruction != b->instruction || a->map != b->map || a->offset != b->offset)
+            return false;
+        if (b->map == SYN_BPF_MAP_RODATA && !rodata_same)
+            return false;
+        if (b->map != SYN_BPF_MAP_SCRATCH && b->map != SYN_BPF_MAP_RODATA &&
+            map_fd(previous_maps, previous, loaded, a) != map_fd(maps, loader, NULL, b))
+            return false;
+    }
+    return true;
+}
+
+static syn_status load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
+                       syn_loader *previous, const syn_bpf_object *previous_object, const syn_maps *previous_maps,
+                       syn_diagnostics *diagnostics, syn_verifier_log detail, syn_buffer *verifier_log)
 {
     memset(loader, 0, sizeof(*loader));
     loader->rodata_fd = -1;
     loader->programs = syn_calloc(object->program_count + 1, sizeof(*loader->programs));
     if (!create_rodata(loader, object, diagnostics))
         return SYN_ERROR_ATTACH;
+    /* Kept programs read the constants they were loaded with: the same when
+     * the old ones begin the new ones. */
+    bool rodata_same = previous_object && previous_object->rodata_size <= object->rodata_size &&
+                       memcmp(previous_object->rodata, object->rodata, previous_object->rodata_size) == 0;
     for (uint32_t p = 0; p < object->program_count; p++) {
         syn_loaded_program *loaded = &loader->programs[loader->count++];
         loaded->program = &object->programs[p];
         loaded->fd = loaded->scratch_fd = -1;
+        loaded->kept_from = -1;
+        for (uint32_t q = 0; previous && q < previous->count; q++) {
+            syn_loaded_program *old = &previous->programs[q];
+            if (!same_program(loader, maps, loaded->program, previous, previous_maps, old, rodata_same))
+                continue;
+            /* Taken over, attached as it is; given back if the update fails. */
+            const syn_bpf_program *program = loaded->program;
+            *loaded = *old;
+            loaded->program = program;
+            loaded->kept_from = (int32_t)q;
+            loaded->attached = true;
+            old->fd = old->scratch_fd = -1;
+            memset(&old->attachment, 0, sizeof(old->attachment));
+            break;
+        }
+        if (loaded->kept_from >= 0)
+            continue;
         syn_status status = load_one(loader, loaded, maps, diagnostics, detail, verifier_log);
         if (status != SYN_OK)
             return status;
@@ -197,10 +248,50 @@ syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, con
     return SYN_OK;
 }
 
+syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
+                           syn_diagnostics *diagnostics, syn_verifier_log detail, syn_buffer *verifier_log)
+{
+    return load(loader, object, maps, NULL, NULL, NULL, diagnostics, detail, verifier_log);
+}
+
+syn_status syn_loader_update(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
+                             syn_loader *previous, const syn_bpf_object *previous_object,
+                             const syn_maps *previous_maps, syn_diagnostics *diagnostics, syn_verifier_log detail,
+                             syn_buffer *verifier_log)
+{
+    return load(loader, object, maps, previous, previous_object, previous_maps, diagnostics, detail, verifier_log);
+}
+
+void syn_loader_give_back(syn_loader *loader, syn_loader *previous)
+{
+    for (uint32_t p = 0; p < loader->count; p++) {
+        syn_loaded_program *loaded = &loader->programs[p];
+        if (loaded->kept_from < 0)
+            continue;
+        syn_loaded_program *old = &previous->programs[loaded->kept_from];
+        const syn_bpf_program *program = old->program;
+        *old = *loaded;
+        old->program = program;
+        old->kept_from = -1;
+        loaded->fd = loaded->scratch_fd = -1;
+        memset(&loaded->attachment, 0, sizeof(loaded->attachment));
+    }
+}
+
+uint32_t syn_loader_kept(const syn_loader *loader)
+{
+    uint32_t kept = 0;
+    for (uint32_t p = 0; p < loader->count; p++)
+        kept += loader->programs[p].kept_from >= 0;
+    return kept;
+}
+
 syn_status syn_loader_attach(syn_loader *loader, syn_kernel *kernel, syn_diagnostics *diagnostics)
 {
     for (uint32_t p = 0; p < loader->count; p++) {
         syn_loaded_program *loaded = &loader->programs[p];
+        if (loaded->attached)
+            continue;
         const syn_point *point = loaded->program->probe->derived->resolved;
         const syn_probe_family *family = point->family;
         char error[512];
@@ -210,6 +301,7 @@ syn_status syn_loader_attach(syn_loader *loader, syn_kernel *kernel, syn_diagnos
                       point->name, family && family->attach ? error : "its family cannot attach programs");
             return SYN_ERROR_ATTACH;
         }
+        loaded->attached = true;
     }
     return SYN_OK;
 }

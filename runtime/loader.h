@@ -17,6 +17,8 @@ typedef struct syn_loaded_program {
     int fd;
     int scratch_fd;
     syn_attachment attachment;
+    bool attached;
+    int32_t kept_from;           /* syn_loader_update: the previous loader's program it took over, or -1 */
 } syn_loaded_program;
 
 typedef struct syn_loader {
@@ -37,6 +39,18 @@ typedef enum syn_verifier_log {
  * log goes to `log` as `detail` asks. */
 syn_status syn_loader_load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
                            syn_diagnostics *diagnostics, syn_verifier_log detail, syn_buffer *log);
+/* The same for a new version of a running program (syn_update): a
+ * program of `previous` that does exactly what a new one would is taken
+ * over as it is, still attached, instead of being loaded again. */
+syn_status syn_loader_update(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
+                             syn_loader *previous, const syn_bpf_object *previous_object,
+                             const syn_maps *previous_maps, syn_diagnostics *diagnostics, syn_verifier_log detail,
+                             syn_buffer *verifier_log);
+/* After a failed update: the programs taken over go back to `previous`. */
+void syn_loader_give_back(syn_loader *loader, syn_loader *previous);
+/* How many programs were taken over. */
+uint32_t syn_loader_kept(const syn_loader *loader);
+/* Attaches the programs not attached yet. */
 syn_status syn_loader_attach(syn_loader *loader, syn_kernel *kernel, syn_diagnostics *diagnostics);
 void syn_loader_release(syn_loader *loader);
 

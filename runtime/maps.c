@@ -77,12 +77,20 @@ static bool create_global_map(syn_maps *maps, uint32_t index, char *error, size_
     return true;
 }
 
+/* The region is a page or more: a program loaded into a running script
+ * (syn_update) adds its scalars after the others' in the same region, so
+ * that the probes already attached keep theirs where they are. */
+enum { SYN_GLOBALS_REGION_MINIMUM = 16384 };
+
 static bool create_globals_region(syn_maps *maps, char *error, size_t error_size)
 {
     uint32_t size = maps->program->globals_size;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    if (size < SYN_GLOBALS_REGION_MINIMUM)
+        size = SYN_GLOBALS_REGION_MINIMUM;
     maps->globals_mapped = (size + page - 1) / page * page;
-    maps->globals_fd = create_map(BPF_MAP_TYPE_ARRAY, "syn_globals", 4, size, 1, BPF_F_MMAPABLE);
+    maps->globals_fd = create_map(BPF_MAP_TYPE_ARRAY, "syn_globals", 4, (uint32_t)maps->globals_mapped, 1,
+                                  BPF_F_MMAPABLE);
     if (maps->globals_fd < 0) {
         snprintf(error, error_size, "creating the map of scalar globals failed: %s", strerror(-maps->globals_fd));
         return false;
@@ -96,11 +104,15 @@ static bool create_globals_region(syn_maps *maps, char *error, size_t error_size
     return true;
 }
 
-static void set_initial_values(syn_maps *maps)
+/* The initial values of the scalars `previous` did not have (all of them
+ * without one). */
+static void set_initial_values(syn_maps *maps, const syn_maps *previous)
 {
     for (uint32_t i = 0; i < maps->program->global_count; i++) {
         const syn_ir_global *global = &maps->program->globals[i];
         if (global->kind != SYN_IR_GLOBAL_SCALAR || !global->has_initial_value)
+            continue;
+        if (previous && syn_maps_find_global(previous, global->name) >= 0)
             continue;
         if (global->value_kind == SYN_IR_STRING)
             syn_maps_set_global_string(maps, i, global->initial_string ? global->initial_string : "");
@@ -109,8 +121,63 @@ static void set_initial_values(syn_maps *maps)
     }
 }
 
-bool syn_maps_create(syn_maps *maps, const syn_ir_program *program, uint32_t ring_bytes, char *error,
-                     size_t error_size)
+int32_t syn_maps_find_global(const syn_maps *maps, const char *name)
+{
+    for (uint32_t i = 0; i < maps->program->global_count; i++) {
+        if (strcmp(maps->program->globals[i].name, name) == 0)
+            return (int32_t)i;
+    }
+    return -1;
+}
+
+/* Whether two globals keep their values the same way, so that a map made
+ * for one serves the other. */
+static bool same_layout(const syn_ir_global *a, const syn_ir_global *b)
+{
+    if (a->kind != b->kind || a->value_kind != b->value_kind || a->key_count != b->key_count ||
+        a->max_entries != b->max_entries || a->wrap != b->wrap || a->histogram_buckets != b->histogram_buckets)
+        return false;
+    for (uint32_t k = 0; k < a->key_count; k++) {
+        if (a->key_kinds[k] != b->key_kinds[k])
+            return false;
+    }
+    return true;
+}
+
+/* The global of `previous` whose map (or place in the region) the global
+ * `index` of `maps` can take over, or -1. */
+static int32_t predecessor(const syn_maps *maps, uint32_t index, const syn_maps *previous)
+{
+    if (!previous)
+        return -1;
+    const syn_ir_global *global = &maps->program->globals[index];
+    int32_t found = syn_maps_find_global(previous, global->name);
+    if (found < 0 || !same_layout(global, &previous->program->globals[found]) ||
+        previous->program->max_string_length != maps->program->max_string_length)
+        return -1;
+    return found;
+}
+
+/* Every scalar at the offset it had, and the new ones inside the region. */
+static bool region_fits(const syn_maps *maps, const syn_maps *previous)
+{
+    if (maps->program->globals_size > previous->globals_mapped)
+        return false;
+    for (uint32_t i = 0; i < maps->program->global_count; i++) {
+        const syn_ir_global *global = &maps->program->globals[i];
+        if (global->kind != SYN_IR_GLOBAL_SCALAR)
+            continue;
+        int32_t before = syn_maps_find_global(previous, global->name);
+        if (before >= 0 && (predecessor(maps, i, previous) < 0 ||
+                            previous->program->globals[before].offset != global->offset))
+            return false;
+    }
+    /* The reserved slots (target(), the clock offset) sit before the first scalar: same program shape. */
+    return true;
+}
+
+static bool create(syn_maps *maps, const syn_ir_program *program, uint32_t ring_bytes, const syn_maps *previous,
+                   char *error, size_t error_size)
 {
     memset(maps, 0, sizeof(*maps));
     maps->program = program;
@@ -123,13 +190,44 @@ bool syn_maps_create(syn_maps *maps, const syn_ir_program *program, uint32_t rin
     maps->fds = syn_malloc((program->global_count + 1) * sizeof(int));
     maps->key_sizes = syn_calloc(program->global_count + 1, sizeof(uint32_t));
     maps->value_sizes = syn_calloc(program->global_count + 1, sizeof(uint32_t));
+    maps->shared = syn_calloc(program->global_count + 1, sizeof(bool));
     for (uint32_t i = 0; i < program->global_count; i++)
         maps->fds[i] = -1;
-    if (!create_globals_region(maps, error, error_size))
+    if (previous && region_fits(maps, previous)) {
+        maps->globals_fd = previous->globals_fd;
+        maps->globals = previous->globals;
+        maps->globals_mapped = previous->globals_mapped;
+        maps->shared_region = true;
+    } else if (!create_globals_region(maps, error, error_size)) {
         return false;
+    } else if (previous) {
+        /* A new region: the values the scalars had come along. */
+        for (uint32_t i = 0; i < program->global_count; i++) {
+            int32_t before = predecessor(maps, i, previous);
+            if (program->globals[i].kind == SYN_IR_GLOBAL_SCALAR && before >= 0)
+                memcpy(maps->globals + program->globals[i].offset,
+                       previous->globals + previous->program->globals[before].offset,
+                       program->globals[i].value_kind == SYN_IR_STRING ? string_size(maps) : 8);
+        }
+    }
     for (uint32_t i = 0; i < program->global_count; i++) {
-        if (!create_global_map(maps, i, error, error_size))
+        int32_t before = predecessor(maps, i, previous);
+        if (before >= 0 && previous->fds[before] >= 0) {
+            maps->fds[i] = previous->fds[before];
+            maps->key_sizes[i] = previous->key_sizes[before];
+            maps->value_sizes[i] = previous->value_sizes[before];
+            maps->shared[i] = true;
+        } else if (!create_global_map(maps, i, error, error_size)) {
             return false;
+        }
+    }
+    if (previous) {
+        maps->ring_bytes = previous->ring_bytes;
+        maps->events_fd = previous->events_fd;
+        maps->lost_fd = previous->lost_fd;
+        maps->shared_events = true;
+        set_initial_values(maps, previous);
+        return true;
     }
     maps->ring_bytes = ring_bytes;
     maps->events_fd = create_map(BPF_MAP_TYPE_RINGBUF, "syn_events", 0, 0, ring_bytes, 0);
@@ -143,8 +241,51 @@ bool syn_maps_create(syn_maps *maps, const syn_ir_program *program, uint32_t rin
         snprintf(error, error_size, "creating the lost-event counters failed: %s", strerror(-maps->lost_fd));
         return false;
     }
-    set_initial_values(maps);
+    set_initial_values(maps, NULL);
     return true;
+}
+
+bool syn_maps_create(syn_maps *maps, const syn_ir_program *program, uint32_t ring_bytes, char *error,
+                     size_t error_size)
+{
+    return create(maps, program, ring_bytes, NULL, error, error_size);
+}
+
+bool syn_maps_adopt(syn_maps *maps, const syn_ir_program *program, const syn_maps *previous, char *error,
+                    size_t error_size)
+{
+    return create(maps, program, previous->ring_bytes, previous, error, error_size);
+}
+
+/* Whether `fd` is one `maps` owns and `other` uses too. */
+static bool used_by(const syn_maps *other, int fd)
+{
+    if (fd < 0)
+        return false;
+    if (fd == other->globals_fd || fd == other->events_fd || fd == other->lost_fd)
+        return true;
+    for (uint32_t i = 0; i < other->program->global_count; i++) {
+        if (other->fds[i] == fd)
+            return true;
+    }
+    return false;
+}
+
+void syn_maps_release_beside(syn_maps *maps, const syn_maps *kept)
+{
+    for (uint32_t i = 0; maps->fds && i < maps->program->global_count; i++) {
+        if (used_by(kept, maps->fds[i]))
+            maps->fds[i] = -1;
+    }
+    if (used_by(kept, maps->globals_fd)) {
+        maps->globals_fd = -1;
+        maps->globals = NULL;
+    }
+    if (used_by(kept, maps->events_fd))
+        maps->events_fd = -1;
+    if (used_by(kept, maps->lost_fd))
+        maps->lost_fd = -1;
+    syn_maps_release(maps);
 }
 
 void syn_maps_release(syn_maps *maps)
@@ -163,6 +304,7 @@ void syn_maps_release(syn_maps *maps)
             close(others[i]);
     }
     free(maps->fds);
+    free(maps->shared);
     free(maps->key_sizes);
     free(maps->value_sizes);
     memset(maps, 0, sizeof(*maps));

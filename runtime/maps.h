@@ -28,6 +28,11 @@ typedef struct syn_maps {
     int lost_fd;
     uint32_t ring_bytes;
     int cpu_count;               /* possible CPUs: per-CPU values come in this many copies */
+    /* What syn_maps_adopt took over from the maps before (per global, the
+     * region, the ring buffer and lost counters). */
+    bool *shared;
+    bool shared_region;
+    bool shared_events;
 } syn_maps;
 
 /* A combined statistic. */
@@ -50,6 +55,17 @@ typedef struct syn_map_value {
 bool syn_maps_create(syn_maps *maps, const syn_ir_program *program, uint32_t ring_bytes, char *error,
                      size_t error_size);
 void syn_maps_release(syn_maps *maps);
+
+/* The maps of a new version of a running program (syn_update): a global
+ * that `previous` has with the same layout keeps its map, and so its
+ * values; so do the scalar region (where every scalar fits at its old
+ * offset), the ring buffer and the lost counters.  The rest is made anew. */
+bool syn_maps_adopt(syn_maps *maps, const syn_ir_program *program, const syn_maps *previous, char *error,
+                    size_t error_size);
+/* Releases what `maps` holds and `kept` does not use. */
+void syn_maps_release_beside(syn_maps *maps, const syn_maps *kept);
+/* The index of the global named `name`, or -1. */
+int32_t syn_maps_find_global(const syn_maps *maps, const char *name);
 
 /* The scalar region: longs and NUL-terminated strings at their offsets. */
 int64_t syn_maps_global_long(const syn_maps *maps, uint32_t global);

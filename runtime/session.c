@@ -212,7 +212,16 @@ static int compare_order(const void *left, const void *right)
 }
 
 /* Runs every probe of one userspace kind, lowest order first. */
-static void run_userspace(syn_state *state, syn_userspace_event kind)
+bool syn_session_started(const syn_session *session, const syn_source *source)
+{
+    for (uint32_t i = 0; i < session->started_count; i++) {
+        if (session->started[i] == source)
+            return true;
+    }
+    return false;
+}
+
+void syn_session_run_userspace(syn_state *state, syn_userspace_event kind)
 {
     syn_session *session = state->session;
     const syn_ir_program *program = session->program;
@@ -221,12 +230,26 @@ static void run_userspace(syn_state *state, syn_userspace_event kind)
     for (uint32_t p = 0; p < program->probe_count; p++) {
         const syn_ir_probe *probe = &program->probes[p];
         const syn_point *point = probe->derived->resolved;
-        if (!probe->in_kernel && point && point->userspace_event == kind)
+        if (!probe->in_kernel && point && point->userspace_event == kind &&
+            !(kind == SYN_USERSPACE_BEGIN && syn_session_started(session, probe->derived->file->source)))
             probes[count++] = probe;
     }
     qsort(probes, count, sizeof(*probes), compare_order);
+    /* A script loaded into a running one (syn_update) runs its own begin probes only. */
+    if (kind == SYN_USERSPACE_BEGIN) {
+        for (uint32_t p = 0; p < program->probe_count; p++) {
+            const syn_source *source = program->probes[p].derived->file->source;
+            if (!syn_session_started(session, source)) {
+                SYN_GROW(session->started, session->started_capacity, session->started_count + 1);
+                session->started[session->started_count++] = source;
+            }
+        }
+    }
     for (uint32_t i = 0; i < count; i++) {
         if (!syn_interpreter_run(session->interpreter, probes[i])) {
+            /* syn_evaluate's statements: reported, and the script runs on. */
+            if (session->errors_forgiven)
+                continue;
             session->failed = true;
             finish(session);
             /* After an error in begin or a timer the rest of that kind is skipped, as in SystemTap. */
@@ -266,7 +289,7 @@ static bool add_watch(syn_session *session, int fd, uint64_t tag)
 
 enum { TAG_RING = 1, TAG_STOP = 2, TAG_TIMER = 16 };
 
-static bool start_timers(syn_state *state)
+bool syn_session_start_timers(syn_state *state)
 {
     syn_session *session = state->session;
     const syn_ir_program *program = session->program;
@@ -295,13 +318,22 @@ static bool start_timers(syn_state *state)
 
 /* ---- lifecycle ------------------------------------------------------------------ */
 
+void syn_session_stop_timers(syn_session *session)
+{
+    for (uint32_t t = 0; t < session->timer_count; t++)
+        close(session->timers[t].fd);
+    free(session->timers);
+    session->timers = NULL;
+    session->timer_count = 0;
+}
+
 static void session_free(syn_session *session)
 {
     if (!session)
         return;
-    for (uint32_t t = 0; t < session->timer_count; t++)
-        close(session->timers[t].fd);
-    free(session->timers);
+    syn_session_stop_timers(session);
+    free(session->started);
+    free(session->applied);
     if (session->ring)
         ring_buffer__free(session->ring);
     syn_loader_release(&session->loader);
@@ -358,6 +390,24 @@ static syn_status prepare(syn_state *state, bool attach)
     return status;
 }
 
+syn_interpreter *syn_session_new_interpreter(syn_state *state)
+{
+    syn_session *session = state->session;
+    syn_interpreter_host host = {
+        .output = host_output,
+        .warning = host_warning,
+        .exit = host_exit,
+        .context = state,
+        .interrupted = &session->interrupted,
+        .target_pid = session->target_pid,
+        .hz = kernel_hz(state),
+        .kernel_read = host_kernel_read,
+        .listener = host_listener,
+        .listener_next = host_listener_next,
+    };
+    return syn_interpreter_new(session->program, &session->maps, &host, &state->diagnostics);
+}
+
 syn_status syn_start(syn_state *state)
 {
     if (state->session)
@@ -391,21 +441,9 @@ syn_status syn_start(syn_state *state)
         }
     }
     if (status == SYN_OK) {
-        syn_interpreter_host host = {
-            .output = host_output,
-            .warning = host_warning,
-            .exit = host_exit,
-            .context = state,
-            .interrupted = &session->interrupted,
-            .target_pid = session->target_pid,
-            .hz = kernel_hz(state),
-            .kernel_read = host_kernel_read,
-            .listener = host_listener,
-            .listener_next = host_listener_next,
-        };
-        session->interpreter = syn_interpreter_new(state->ir, &session->maps, &host, &state->diagnostics);
+        session->interpreter = syn_session_new_interpreter(state);
         state->diagnostics.at_run_time = true;
-        run_userspace(state, SYN_USERSPACE_BEGIN);
+        syn_session_run_userspace(state, SYN_USERSPACE_BEGIN);
         if (!session->finished) {
             int64_t started = clock_ns(CLOCK_MONOTONIC);
             status = syn_loader_attach(&session->loader, &state->kernel, &state->diagnostics);
@@ -415,8 +453,10 @@ syn_status syn_start(syn_state *state)
                 syn_note(&state->diagnostics, NULL, "%u kernel programs attached in %.1f ms",
                          session->loader.count, (double)(clock_ns(CLOCK_MONOTONIC) - started) / 1e6);
         }
-        if (status == SYN_OK && !session->finished && !start_timers(state))
+        if (status == SYN_OK && !session->finished && !syn_session_start_timers(state))
             status = SYN_ERROR_ATTACH;
+        if (status == SYN_OK)
+            syn_session_remember_files(state);
     }
     if (status != SYN_OK) {
         session_free(session);
@@ -512,7 +552,7 @@ syn_status syn_stop(syn_state *state)
         syn_warning(&state->diagnostics, NULL,
                     "%llu output events were lost because the output buffer was full", (unsigned long long)lost);
     session->interrupted = 0;
-    run_userspace(state, session->failed ? SYN_USERSPACE_ERROR : SYN_USERSPACE_END);
+    syn_session_run_userspace(state, session->failed ? SYN_USERSPACE_ERROR : SYN_USERSPACE_END);
     if (session->ring)
         ring_buffer__consume(session->ring);
     if (!session->failed) {

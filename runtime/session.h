@@ -40,8 +40,28 @@ typedef struct syn_session {
     bool finished;               /* exit(), an error or a stop request */
     bool failed;                 /* a runtime error ended it */
     bool fault_reported;
+    bool errors_forgiven;        /* syn_evaluate runs statements: an error ends nothing */
     volatile sig_atomic_t interrupted;
     int64_t target_pid;
+    /* The scripts whose begin probes ran: a script loaded into the running
+     * one (syn_update) runs only its own. */
+    const syn_source **started;
+    uint32_t started_count, started_capacity;
+    /* The program's files as the running program was made from them, to go
+     * back to when an update fails (runtime/session_update.c). */
+    syn_file **applied;
+    uint32_t applied_count;
 } syn_session;
+
+struct syn_state;
+
+/* For runtime/session_update.c. */
+bool syn_session_started(const syn_session *session, const syn_source *source);
+void syn_session_run_userspace(struct syn_state *state, syn_userspace_event kind);
+bool syn_session_start_timers(struct syn_state *state);
+void syn_session_stop_timers(syn_session *session);
+syn_interpreter *syn_session_new_interpreter(struct syn_state *state);
+/* Notes the program's files as the running program's. */
+void syn_session_remember_files(struct syn_state *state);
 
 #endif

@@ -46,6 +46,7 @@ struct syn_state {
     long target_pid;
     uint32_t ring_bytes;                  /* 0: the default */
     int verbosity;
+    bool updating;                        /* syn_update is checking a new version */
 };
 
 /* Lowers the checked program to IR, checking it first when needed. */

@@ -36,7 +36,9 @@ typedef enum syn_status {
     SYN_ERROR_PERMISSION,  /* a privilege or capability is missing */
     SYN_ERROR_RUNTIME,     /* the running script raised an error */
     SYN_ERROR_UNSUPPORTED, /* this build or kernel cannot do what was asked */
-    SYN_ERROR_STATE        /* the call is not valid in the state's current phase */
+    SYN_ERROR_STATE,       /* the call is not valid in the state's current phase */
+    SYN_ERROR_INCOMPLETE   /* a syntax error that is only that the text ended early
+                              (an open brace or string): a REPL reads another line */
 } syn_status;
 
 /* A short English description of a status code; never NULL. */
@@ -141,6 +143,10 @@ syn_status syn_list_probe_types(syn_state *state);
 syn_status syn_load_string(syn_state *state, const char *chunk_name, const char *text, size_t length);
 syn_status syn_load_file(syn_state *state, const char *path);
 
+/* The text as statements, as a REPL line: they become the body of a begin
+ * probe, so that syn_update runs them once (see syn_evaluate). */
+syn_status syn_load_statements(syn_state *state, const char *chunk_name, const char *text, size_t length);
+
 /* Resolves symbols and infers types over everything loaded (stap's pass 2). */
 syn_status syn_check(syn_state *state);
 
@@ -174,6 +180,24 @@ void syn_set_target_pid(syn_state *state, long pid);
 /* The command -c runs, before it is started: process.function("F")
  * without a path probes the executable its first word names, as stap does. */
 void syn_set_target_command(syn_state *state, const char *command);
+
+/* ---- Live programs (doc/embedding.md, what the REPL does) -------------
+ * While a script runs, more can be loaded into it.  syn_update checks the
+ * whole program again and brings the running one in line with it: probes of
+ * new scripts are attached and their begin probes run; probes already
+ * attached stay attached, untouched; globals keep their values (a global
+ * whose layout changed, a statistic that now needs histogram buckets, starts
+ * anew).  When the update fails (its errors are reported) the running
+ * program is as it was and what was loaded or unloaded since the last
+ * update is undone.  SYN_ERROR_STATE when no script runs. */
+syn_status syn_update(syn_state *state);
+/* Takes the script loaded under `chunk_name` back out; its probes are
+ * detached by the next syn_update.  SYN_ERROR_USAGE when there is none. */
+syn_status syn_unload(syn_state *state, const char *chunk_name);
+/* Runs statements once in the running program, against its live globals,
+ * as a begin probe would (in the userspace interpreter), and keeps nothing
+ * of them; an error they raise is reported and ends nothing. */
+syn_status syn_evaluate(syn_state *state, const char *chunk_name, const char *text, size_t length);
 
 /* Compiles, loads, attaches and serves the program until it exits, a stop
  * is requested, or timeout_ms passes (negative: no timeout); then stops it.
