@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "cli/repl.h"
 #include "syn/syn.h"
 
 /* The state a signal asks to stop; the handler only calls the library's
@@ -184,8 +185,20 @@ static int query_library(syn_state *state, const syn_options *options)
     return status == SYN_OK ? 0 : 1;
 }
 
+/* The REPL starts with nothing attached: what is typed joins the running
+ * script.  A script needs a probe, as in SystemTap: an empty begin is it. */
+static int interact(syn_state *state)
+{
+    static const char start[] = "probe begin {}\n";
+    if (syn_load_string(state, "<start>", start, sizeof(start) - 1) != SYN_OK || syn_start(state) != SYN_OK)
+        return 1;
+    return repl_run(state);
+}
+
 static int run(syn_state *state, const syn_options *options)
 {
+    if (options->interactive)
+        return interact(state);
     if (options->dump_probe_types)
         return syn_list_probe_types(state) == SYN_OK ? 0 : 1;
     if (options->list_pattern)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage_error(const char *program, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
@@ -23,11 +24,14 @@ void syn_options_print_help(const char *program)
     printf("Usage: %s [OPTIONS] FILE [ARGUMENTS]\n"
            "       %s [OPTIONS] -e SCRIPT [ARGUMENTS]\n"
            "       %s [OPTIONS] - [ARGUMENTS]          (script on standard input)\n"
+           "       %s [OPTIONS] -i [ARGUMENTS]         (interactive: the REPL, doc/repl.md)\n"
            "\n"
            "syn runs SystemTap-language tracing scripts, compiled to eBPF.\n"
            "\n"
            "Options:\n"
            "  -e SCRIPT        run SCRIPT given on the command line\n"
+           "  -i               interactive: attach, inspect and detach probes at a prompt\n"
+           "                   (what syn with no script does on a terminal)\n"
            "  -p NUM           stop after pass NUM: 1 parse (prints the parse tree),\n"
            "                   2 resolve and type-check (prints globals, functions, probes),\n"
            "                   3 lower to IR (prints it), 4 generate BPF (prints it and has\n"
@@ -76,7 +80,7 @@ void syn_options_print_help(const char *program)
            "\n"
            "Exit status: 0 when the script was accepted (and ran), 1 when it was\n"
            "rejected or failed, 2 on a usage error.\n",
-           program, program, program);
+           program, program, program, program);
 }
 
 static int split_setting(const char *program, char option, const char *text, syn_name_value **list,
@@ -146,7 +150,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
     int option;
     /* As with stap, options may also follow the script (syn x.syn -c CMD);
      * script arguments that start with '-' come after "--". */
-    while ((option = getopt_long(argc, argv, "e:p:vqwWD:G:I:r:a:o:c:x:T:s:l:L:hV", long_options, NULL)) != -1) {
+    while ((option = getopt_long(argc, argv, "e:ip:vqwWD:G:I:r:a:o:c:x:T:s:l:L:hV", long_options, NULL)) != -1) {
         if (library_option(options, option))
             continue;
         switch (option) {
@@ -210,6 +214,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
                 options->buffer_megabytes = (unsigned)value;
             break;
         }
+        case 'i': options->interactive = true; break;
         case 'h': options->help = true; return 0;
         case 'V': options->version = true; return 0;
         case ':':
@@ -236,11 +241,13 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
     }
     if (!options->script_text && !options->list_pattern && !options->dump_probe_types &&
         !syn_options_library_query(options)) {
-        if (rest >= argc) {
-            usage_error(program, "%s", "no script given (syn FILE, syn -e SCRIPT or syn -)");
-            return 2;
+        /* No script: the REPL on a terminal (or with -i), else the script
+         * comes on standard input, as with stap -. */
+        if (options->interactive || (rest >= argc && isatty(STDIN_FILENO))) {
+            options->interactive = true;   /* what follows -i is $1 ... */
+        } else {
+            options->script_path = rest < argc ? argv[rest++] : "-";
         }
-        options->script_path = argv[rest++];
     }
     options->arguments = (const char *const *)argv + rest;
     options->argument_count = argc - rest;

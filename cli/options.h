@@ -36,6 +36,7 @@ typedef struct syn_options {
     long target_pid;            /* -x */
     long timeout_seconds;       /* -T, 0 for none */
     unsigned buffer_megabytes;  /* -s */
+    bool interactive;           /* -i, or no script on a terminal: the REPL */
     bool help;
     bool version;
     /* The library (doc/library.md): these need no script. */

@@ -223,6 +223,10 @@ static void check_format(inferrer *in, syn_expr *expr)
 static void infer_printed(inferrer *in, syn_expr *argument)
 {
     syn_type type = infer_expr(in, argument);
+    const syn_builtin *called = argument->kind == SYN_EXPR_CALL && !argument->call.function
+                                    ? syn_builtin_lookup(argument->call.name) : NULL;
+    if (called && called->return_type == SYN_TYPE_UNKNOWN && reporting(in))
+        syn_error(diagnostics_of(in), &argument->location, "%s() gives no value to print", called->name);
     if (type == SYN_TYPE_STATS && reporting(in)) {
         const syn_symbol *symbol = argument->kind == SYN_EXPR_SYMBOL ? argument->symbol.symbol
                                  : argument->kind == SYN_EXPR_INDEX ? argument->index.base->symbol.symbol

@@ -147,30 +147,34 @@ static void display_array(syn_buffer *out, const syn_maps *maps, uint32_t index)
     free(keys);
 }
 
-void syn_display_unread_globals(syn_buffer *out, const syn_maps *maps)
+void syn_display_global(syn_buffer *out, const syn_maps *maps, uint32_t index)
 {
     const syn_ir_program *program = maps->program;
-    for (uint32_t i = 0; i < program->global_count; i++) {
-        const syn_ir_global *global = &program->globals[i];
-        if (!global->display_at_end)
-            continue;
-        if (global->key_count) {
-            display_array(out, maps, i);
-            continue;
-        }
-        syn_buffer_append_string(out, global->name);
-        if (global->kind == SYN_IR_GLOBAL_STATISTIC) {
-            uint8_t zero[8] = {0};
-            syn_statistic statistic;
-            syn_maps_stat_read(maps, i, zero, &statistic);
-            display_statistic(out, &statistic);
-            syn_statistic_release(&statistic);
-        } else if (global->value_kind == SYN_IR_STRING) {
-            syn_output_value value = string_value(syn_maps_global_string(maps, i), program->max_string_length);
-            format_into(out, "=\"%#s\"\n", &value, 1);
-        } else {
-            syn_output_value value = long_value(syn_maps_global_long(maps, i));
-            format_into(out, "=%#x\n", &value, 1);
-        }
+    const syn_ir_global *global = &program->globals[index];
+    if (global->key_count) {
+        display_array(out, maps, index);
+        return;
+    }
+    syn_buffer_append_string(out, global->name);
+    if (global->kind == SYN_IR_GLOBAL_STATISTIC) {
+        uint8_t zero[8] = {0};
+        syn_statistic statistic;
+        syn_maps_stat_read(maps, index, zero, &statistic);
+        display_statistic(out, &statistic);
+        syn_statistic_release(&statistic);
+    } else if (global->value_kind == SYN_IR_STRING) {
+        syn_output_value value = string_value(syn_maps_global_string(maps, index), program->max_string_length);
+        format_into(out, "=\"%#s\"\n", &value, 1);
+    } else {
+        syn_output_value value = long_value(syn_maps_global_long(maps, index));
+        format_into(out, "=%#x\n", &value, 1);
+    }
+}
+
+void syn_display_unread_globals(syn_buffer *out, const syn_maps *maps)
+{
+    for (uint32_t i = 0; i < maps->program->global_count; i++) {
+        if (maps->program->globals[i].display_at_end)
+            syn_display_global(out, maps, i);
     }
 }

@@ -7,5 +7,7 @@
 #include "util/buffer.h"
 
 void syn_display_unread_globals(syn_buffer *out, const syn_maps *maps);
+/* One global that way, whatever the script does with it (syn_display). */
+void syn_display_global(syn_buffer *out, const syn_maps *maps, uint32_t index);
 
 #endif

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "compiler/semantic.h"
+#include "runtime/display.h"
 #include "runtime/library.h"
 #include "runtime/session.h"
 #include "runtime/state.h"
@@ -223,4 +224,30 @@ syn_status syn_evaluate(syn_state *state, const char *chunk_name, const char *te
             status = after;
     }
     return status;
+}
+
+syn_status syn_display(syn_state *state, const char *name)
+{
+    syn_session *session = state->session;
+    if (!session)
+        return SYN_ERROR_STATE;
+    syn_buffer out;
+    syn_buffer_init(&out);
+    bool found = false;
+    for (uint32_t i = 0; i < session->program->global_count; i++) {
+        const char *global = session->program->globals[i].name;
+        /* Hidden globals (the library's __ names, @entry's arrays) are its own business. */
+        if (name ? strcmp(global, name) == 0 : strncmp(global, "__", 2) != 0 && global[0] != '@') {
+            syn_display_global(&out, &session->maps, i);
+            found = true;
+        }
+    }
+    if (out.length)
+        syn_state_output(state, out.data, out.length);
+    syn_buffer_release(&out);
+    if (name && !found) {
+        syn_error(&state->diagnostics, NULL, "no global named '%s' in the running script", name);
+        return SYN_ERROR_USAGE;
+    }
+    return SYN_OK;
 }

@@ -199,6 +199,12 @@ syn_status syn_unload(syn_state *state, const char *chunk_name);
  * of them; an error they raise is reported and ends nothing. */
 syn_status syn_evaluate(syn_state *state, const char *chunk_name, const char *text, size_t length);
 
+/* Writes a global of the running script to the output as SystemTap shows
+ * globals when a script ends ("count=0x2a", "names[\"bash\"]=0x3", a
+ * statistic's @count, @min, ...), or with NAME NULL every global the script
+ * declared.  SYN_ERROR_USAGE when it has none of that name. */
+syn_status syn_display(syn_state *state, const char *name);
+
 /* Compiles, loads, attaches and serves the program until it exits, a stop
  * is requested, or timeout_ms passes (negative: no timeout); then stops it.
  * Returns the script's status: SYN_OK, or SYN_ERROR_RUNTIME after a
