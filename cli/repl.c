@@ -320,6 +320,8 @@ int repl_run(syn_state *state)
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
     repl_complete_install(&r);
+    /* :list's hits: the kernel's accounting, on while the REPL runs. */
+    syn_count_hits(state, true);
     printf("syn %s: type a probe to attach it, an expression to evaluate it, :help for commands\n",
            syn_version());
     rl_callback_handler_install(PROMPT, on_line);

@@ -44,6 +44,21 @@ static void print_summary(repl *r, const repl_chunk *chunk, const char *state)
                 text[length + 1] ? " ..." : "");
 }
 
+/* The probes a definition made, with their hits. */
+static void print_probes(repl *r, const repl_chunk *chunk)
+{
+    unsigned count = syn_probe_count(r->state);
+    for (unsigned i = 0; i < count; i++) {
+        syn_probe_status status;
+        if (syn_probe_status_at(r->state, i, &status) != SYN_OK || strcmp(status.chunk, chunk->name) != 0)
+            continue;
+        if (status.hits_known)
+            repl_printf(r, "                %s  hits %llu\n", status.point, status.hits);
+        else
+            repl_printf(r, "                %s%s\n", status.point, status.in_kernel ? "" : "  (in syn)");
+    }
+}
+
 static void list(repl *r, const char *argument)
 {
     (void)argument;
@@ -52,7 +67,10 @@ static void list(repl *r, const char *argument)
     for (unsigned i = 0; i < r->chunk_count; i++) {
         const repl_chunk *chunk = &r->chunks[i];
         print_summary(r, chunk, !chunk->enabled ? "disabled" : chunk->is_probe ? "attached" : "defined");
+        if (chunk->enabled)
+            print_probes(r, chunk);
     }
+    repl_printf(r, "lost events: %llu\n", syn_lost_events(r->state));
 }
 
 static void remove_chunk(repl *r, repl_chunk *chunk)

@@ -14,6 +14,7 @@ static repl *completing;
 
 typedef struct candidates {
     char **items;
+    bool *calls;                 /* a function: completed with its '(' */
     unsigned count;
     unsigned capacity;
     unsigned next;               /* the generator's place */
@@ -22,7 +23,7 @@ typedef struct candidates {
 
 static candidates found;
 
-static void add(candidates *list, const char *name, size_t length)
+static void add_kind(candidates *list, const char *name, size_t length, bool call)
 {
     for (unsigned i = 0; i < list->count; i++) {
         if (strlen(list->items[i]) == length && strncmp(list->items[i], name, length) == 0)
@@ -31,10 +32,17 @@ static void add(candidates *list, const char *name, size_t length)
     if (list->count == list->capacity) {
         list->capacity = list->capacity ? 2 * list->capacity : 64;
         list->items = realloc(list->items, list->capacity * sizeof(*list->items));
-        if (!list->items)
+        list->calls = realloc(list->calls, list->capacity * sizeof(*list->calls));
+        if (!list->items || !list->calls)
             abort();
     }
+    list->calls[list->count] = call;
     list->items[list->count++] = strndup(name, length);
+}
+
+static void add(candidates *list, const char *name, size_t length)
+{
+    add_kind(list, name, length, false);
 }
 
 static void clear(candidates *list)
@@ -81,13 +89,13 @@ static syn_status display_globals(syn_state *state, const char *unused)
 
 /* The leading name of every line: "tcp_sock_laddr:string (sk:long)",
  * "tcp.listen = ...", "count=0x2a", "names["bash"]=0x3". */
-static void add_line_names(candidates *list, char *text, const char *stops)
+static void add_line_names(candidates *list, char *text, const char *stops, bool calls)
 {
     for (char *line = text; line && *line;) {
         char *end = strchr(line, '\n');
         size_t length = strcspn(line, stops);
         if (length)
-            add(list, line, length);
+            add_kind(list, line, length, calls);
         line = end ? end + 1 : NULL;
     }
 }
@@ -141,13 +149,13 @@ static void gather(const char *text, int start)
         for (unsigned i = 0; keywords[i]; i++)
             add(&found, keywords[i], strlen(keywords[i]));
         char *listed = captured(dump_functions, NULL);
-        add_line_names(&found, listed, ":( \n");
+        add_line_names(&found, listed, ":( \n", true);
         free(listed);
         listed = captured(dump_aliases, NULL);
-        add_line_names(&found, listed, " =\n");
+        add_line_names(&found, listed, " =\n", false);
         free(listed);
         listed = captured(display_globals, NULL);
-        add_line_names(&found, listed, "=[ \n");
+        add_line_names(&found, listed, "=[ \n", false);
         free(listed);
     }
 }
@@ -175,6 +183,10 @@ static char **complete(const char *text, int start, int end)
         char last = matches[0][strlen(matches[0]) - 1];
         if (last == '"' || last == '(')
             rl_completion_append_character = '\0';
+        for (unsigned i = 0; i < found.count; i++) {
+            if (found.calls[i] && strcmp(found.items[i], matches[0]) == 0)
+                rl_completion_append_character = '(';
+        }
     }
     return matches;
 }

@@ -61,6 +61,7 @@ syn_state *syn_new(void)
     syn_diagnostics_init(&state->diagnostics);
     syn_program_init(&state->program);
     syn_library_init(&state->library);
+    state->stats_fd = -1;
     struct utsname name;
     if (uname(&name) == 0) {
         state->kernel_release = syn_strdup(name.release);
@@ -87,6 +88,7 @@ void syn_free(syn_state *state)
     if (!state)
         return;
     syn_session_free(state);
+    syn_count_hits(state, false);
     syn_ir_program_free(state->ir);
     syn_semantic_program_free(state->checked);
     syn_program_release(&state->program);
@@ -190,6 +192,9 @@ syn_status syn_add_library_path(syn_state *state, const char *directory)
 {
     if (!directory || !*directory)
         return SYN_ERROR_USAGE;
+    /* The running program's library trees must outlive it. */
+    if (state->session)
+        return SYN_ERROR_STATE;
     state->library_paths = syn_realloc(state->library_paths,
                                        (state->library_path_count + 1) * sizeof(char *));
     state->library_paths[state->library_path_count++] = syn_strdup(directory);
@@ -201,6 +206,9 @@ syn_status syn_set_kernel_release(syn_state *state, const char *release)
 {
     if (!release || !*release)
         return SYN_ERROR_USAGE;
+    /* The running program's library trees must outlive it. */
+    if (state->session)
+        return SYN_ERROR_STATE;
     free(state->kernel_release);
     state->kernel_release = syn_strdup(release);
     syn_kernel_config_release(&state->kernel_config);
@@ -213,6 +221,9 @@ syn_status syn_set_architecture(syn_state *state, const char *architecture)
 {
     if (!architecture || !*architecture)
         return SYN_ERROR_USAGE;
+    /* The running program's library trees must outlive it. */
+    if (state->session)
+        return SYN_ERROR_STATE;
     free(state->architecture);
     state->architecture = syn_strdup(architecture);
     syn_library_forget(&state->library);

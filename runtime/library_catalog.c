@@ -167,8 +167,8 @@ syn_status syn_catalog_build(syn_state *state, syn_catalog *catalog, bool strict
 {
     memset(catalog, 0, sizeof(*catalog));
     syn_arena_init(&catalog->arena);
-    if (state->session)
-        return SYN_ERROR_STATE;
+    /* While a script runs the library cannot change (syn_add_library_path
+     * and the like refuse): reading it leaves the running program's trees be. */
     syn_diagnostics quiet;
     syn_diagnostics_init(&quiet);
     quiet.handler = NULL;

@@ -6,7 +6,10 @@
  * same stays attached as it is, and only the begin probes of the scripts
  * new to it run.  When anything fails the running program is left as it
  * was and the scripts loaded since the last update are taken back out. */
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <errno.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -250,4 +253,64 @@ syn_status syn_display(syn_state *state, const char *name)
         return SYN_ERROR_USAGE;
     }
     return SYN_OK;
+}
+
+unsigned syn_probe_count(const syn_state *state)
+{
+    return state->session ? state->session->program->probe_count : 0;
+}
+
+/* Runs of a loaded program, from the kernel's accounting (bpf_stats). */
+static bool program_runs(const syn_session *session, const syn_ir_probe *probe, unsigned long long *runs)
+{
+    for (uint32_t p = 0; p < session->loader.count; p++) {
+        const syn_loaded_program *loaded = &session->loader.programs[p];
+        if (loaded->program->probe != probe || loaded->fd < 0)
+            continue;
+        struct bpf_prog_info info;
+        uint32_t length = sizeof(info);
+        memset(&info, 0, sizeof(info));
+        if (bpf_obj_get_info_by_fd(loaded->fd, &info, &length) != 0)
+            return false;
+        *runs = info.run_cnt;
+        return true;
+    }
+    return false;
+}
+
+syn_status syn_probe_status_at(syn_state *state, unsigned index, syn_probe_status *status)
+{
+    syn_session *session = state->session;
+    if (!session || index >= session->program->probe_count)
+        return SYN_ERROR_USAGE;
+    const syn_ir_probe *probe = &session->program->probes[index];
+    memset(status, 0, sizeof(*status));
+    status->chunk = probe->derived->file->source->name;
+    status->point = probe->point;
+    status->in_kernel = probe->in_kernel;
+    status->hits_known = probe->in_kernel && state->stats_fd >= 0 && program_runs(session, probe, &status->hits);
+    return SYN_OK;
+}
+
+syn_status syn_count_hits(syn_state *state, bool on)
+{
+    if (!on) {
+        if (state->stats_fd >= 0)
+            close(state->stats_fd);
+        state->stats_fd = -1;
+        return SYN_OK;
+    }
+    if (state->stats_fd < 0)
+        state->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+    if (state->stats_fd < 0) {
+        syn_error(&state->diagnostics, NULL, "the kernel's accounting of BPF programs cannot be turned on: %s",
+                  strerror(errno));
+        return SYN_ERROR_PERMISSION;
+    }
+    return SYN_OK;
+}
+
+unsigned long long syn_lost_events(const syn_state *state)
+{
+    return state->session ? syn_maps_lost_events(&state->session->maps) : 0;
 }

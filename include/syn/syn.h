@@ -205,6 +205,26 @@ syn_status syn_evaluate(syn_state *state, const char *chunk_name, const char *te
  * declared.  SYN_ERROR_USAGE when it has none of that name. */
 syn_status syn_display(syn_state *state, const char *name);
 
+/* The probes of the running script, for listings (the REPL's :list). */
+typedef struct syn_probe_status {
+    const char *chunk;           /* the name of the script it came from */
+    const char *point;           /* its probe point, resolved */
+    bool in_kernel;              /* a BPF program; else the interpreter runs it */
+    bool hits_known;             /* hits counts: see syn_count_hits */
+    unsigned long long hits;     /* times it ran */
+} syn_probe_status;
+unsigned syn_probe_count(const syn_state *state);
+/* Fills `status` for probe `index` (from 0); its strings live until the
+ * next syn_update or syn_stop.  SYN_ERROR_USAGE past the last. */
+syn_status syn_probe_status_at(syn_state *state, unsigned index, syn_probe_status *status);
+/* Kernel probes' hits come from the kernel's own accounting of BPF
+ * programs, which costs every BPF program on the machine some nanoseconds
+ * a run while it is on: syn_count_hits(state, true) turns it on while the
+ * state lives (or until turned off).  SYN_ERROR_PERMISSION without it. */
+syn_status syn_count_hits(syn_state *state, bool on);
+/* Output events the running script lost because the buffer was full. */
+unsigned long long syn_lost_events(const syn_state *state);
+
 /* Compiles, loads, attaches and serves the program until it exits, a stop
  * is requested, or timeout_ms passes (negative: no timeout); then stops it.
  * Returns the script's status: SYN_OK, or SYN_ERROR_RUNTIME after a
