@@ -101,6 +101,11 @@ static void on_output(const char *data, size_t length, void *user_data)
 static void on_diagnostic(const syn_diagnostic *diagnostic, void *user_data)
 {
     repl *r = user_data;
+    /* The program is checked whole for every input: warnings about what was
+     * typed before were shown then. */
+    if (diagnostic->severity != SYN_SEVERITY_ERROR && r->typed_chunk && diagnostic->file &&
+        strcmp(diagnostic->file, r->typed_chunk) != 0)
+        return;
     size_t length = strlen(diagnostic->rendered);
     if (r->holding_diagnostics)
         repl_text_append(&r->diagnostics, diagnostic->rendered, length);
@@ -146,14 +151,45 @@ static bool bare_name(const char *text, char *name, size_t size)
     return true;
 }
 
+/* Whether the text assigns at its top level (x = 1, x += 1, x++, s <<< 1):
+ * a statement, whose value is not shown. */
+static bool assigns(const char *text, size_t length)
+{
+    int depth = 0;
+    for (size_t i = 0; i < length; i++) {
+        char c = text[i];
+        if (c == '"') {
+            for (i++; i < length && text[i] != '"'; i++)
+                i += text[i] == '\\';
+            continue;
+        }
+        if (c == '(' || c == '[')
+            depth++;
+        else if ((c == ')' || c == ']') && depth)
+            depth--;
+        else if (depth)
+            continue;
+        else if ((c == '+' || c == '-') && i + 1 < length && text[i + 1] == c)
+            return true;
+        else if (c == '<' && i + 2 < length && text[i + 1] == '<' && text[i + 2] == '<')
+            return true;
+        else if (c == '=' && (i + 1 >= length || text[i + 1] != '=') &&
+                 (i == 0 || !strchr("=!<>", text[i - 1]) || (i >= 2 && strchr("<>", text[i - 1]) &&
+                                                             text[i - 2] == text[i - 1])))
+            return true;
+    }
+    return false;
+}
+
 /* An expression shows its value, as in Lua's REPL: it is tried as
- * println(EXPRESSION) first; what that cannot check runs as it is. */
+ * println(EXPRESSION) first; what that cannot check, and assignments, run
+ * as they are. */
 static syn_status evaluate(repl *r, const char *text)
 {
     size_t length = strlen(text);
     while (length && isspace((unsigned char)text[length - 1]))
         length--;
-    if (length && text[length - 1] != ';' && text[length - 1] != '}') {
+    if (length && text[length - 1] != ';' && text[length - 1] != '}' && !assigns(text, length)) {
         repl_text wrapped = {0};
         repl_text_append(&wrapped, "println(", 8);
         repl_text_append(&wrapped, text, length);
@@ -191,6 +227,7 @@ static void submit(repl *r)
     repl_text_clear(&r->diagnostics);
     r->holding_diagnostics = true;
     bool definition = is_definition(text);
+    r->typed_chunk = definition ? name : "<input>";
     syn_status status;
     if (definition) {
         status = syn_load_string(r->state, name, text, r->pending.length);
@@ -204,6 +241,7 @@ static void submit(repl *r)
         status = evaluate(r, text);
     }
     r->holding_diagnostics = false;
+    r->typed_chunk = NULL;
     if (status == SYN_ERROR_INCOMPLETE)
         return;   /* more lines: the errors said only that the text ended */
     show(r, stderr, r->diagnostics.data, r->diagnostics.length);

@@ -38,6 +38,7 @@ typedef struct repl {
     repl_text *capture;          /* output goes here instead of the screen */
     repl_text diagnostics;       /* held while an input may be incomplete */
     bool holding_diagnostics;
+    const char *typed_chunk;     /* while an input is checked: its chunk name */
     unsigned next_number;
     repl_chunk *chunks;
     unsigned chunk_count;

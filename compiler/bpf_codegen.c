@@ -274,11 +274,40 @@ static void survey(syn_bpf_generator *g)
     }
 }
 
+/* Whether the probe's code reads or writes array or statistic `global`. */
+static bool uses_global(const syn_ir_function *function, uint32_t global)
+{
+    for (uint32_t b = 0; b < function->block_count; b++) {
+        for (uint32_t i = 0; i < function->blocks[b].count; i++) {
+            const syn_ir_instruction *instruction = &function->blocks[b].instructions[i];
+            switch (instruction->opcode) {
+            case SYN_IR_MAP_LOAD:
+            case SYN_IR_MAP_STORE:
+            case SYN_IR_MAP_ADD:
+            case SYN_IR_MAP_DELETE:
+            case SYN_IR_MAP_CLEAR:
+            case SYN_IR_MAP_EXISTS:
+            case SYN_IR_STAT_ADD:
+            case SYN_IR_STAT_READ:
+                if (instruction->global == global)
+                    return true;
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    return false;
+}
+
+/* Room for the keys and values of the maps this probe uses only: a program
+ * is then the same whatever other probes the script has, which keeps it
+ * attached as it is when more is loaded into a running script (syn_update). */
 static void layout_scratch(syn_bpf_generator *g)
 {
     uint32_t key = 8, value = 8;
     for (uint32_t i = 0; i < g->program->global_count; i++) {
-        if (g->program->globals[i].kind == SYN_IR_GLOBAL_SCALAR)
+        if (g->program->globals[i].kind == SYN_IR_GLOBAL_SCALAR || !uses_global(g->function, i))
             continue;
         uint32_t key_size = syn_bpf_key_size(g, i), value_size = syn_bpf_value_size(g, i);
         if (key_size > key)
