@@ -53,9 +53,9 @@ static void clear(candidates *list)
 }
 
 /* What a listing call writes, captured instead of shown. */
-typedef syn_status (*listing)(syn_state *state, const char *argument);
+typedef syn_status (*listing)(syn_state *state, const void *argument);
 
-static char *captured(listing call, const char *argument)
+static char *captured(listing call, const void *argument)
 {
     repl_text text = {0};
     completing->capture = &text;
@@ -64,24 +64,29 @@ static char *captured(listing call, const char *argument)
     return text.data;
 }
 
-static syn_status list_points(syn_state *state, const char *pattern)
+static syn_status list_points(syn_state *state, const void *pattern)
 {
     return syn_list(state, pattern, false);
 }
 
-static syn_status dump_functions(syn_state *state, const char *unused)
+static syn_status list_variables(syn_state *state, const void *point)
+{
+    return syn_list(state, point, true);
+}
+
+static syn_status dump_functions(syn_state *state, const void *unused)
 {
     (void)unused;
     return syn_dump_functions(state);
 }
 
-static syn_status dump_aliases(syn_state *state, const char *unused)
+static syn_status dump_aliases(syn_state *state, const void *unused)
 {
     (void)unused;
     return syn_dump_probe_aliases(state);
 }
 
-static syn_status display_globals(syn_state *state, const char *unused)
+static syn_status display_globals(syn_state *state, const void *unused)
 {
     (void)unused;
     return syn_display(state, NULL);
@@ -115,6 +120,112 @@ static void add_quoted_names(candidates *list, char *text)
     }
 }
 
+/* ---- struct members after -> ------------------------------------------------ */
+
+typedef struct member_query {
+    const char *type;
+    const char *path;
+} member_query;
+
+static syn_status list_members(syn_state *state, const void *argument)
+{
+    const member_query *query = argument;
+    return syn_list_members(state, query->type, query->path);
+}
+
+/* The C type of target variable $name at the point of the probe being
+ * typed (the last "probe POINT {" of the input so far), from syn -L. */
+static char *variable_type(const char *input, const char *name)
+{
+    const char *probe = NULL;
+    for (const char *at = strstr(input, "probe "); at; at = strstr(at + 1, "probe "))
+        probe = at;
+    if (!probe)
+        return NULL;
+    probe += 6;
+    /* The first point: up to a ',' or '{' outside parentheses and strings. */
+    size_t length = 0;
+    int depth = 0;
+    bool quoted = false;
+    for (; probe[length]; length++) {
+        char c = probe[length];
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted && c == '(')
+            depth++;
+        else if (!quoted && c == ')')
+            depth--;
+        else if (!quoted && !depth && (c == ',' || c == '{'))
+            break;
+    }
+    char point[1024];
+    snprintf(point, sizeof(point), "%.*s", (int)length, probe);
+    char *listed = captured(list_variables, point);
+    char *type = NULL;
+    char wanted[300];
+    snprintf(wanted, sizeof(wanted), " $%s:", name);
+    char *at = listed ? strstr(listed, wanted) : NULL;
+    if (at) {
+        at += strlen(wanted);
+        size_t end = strcspn(at, "\n");
+        char *next = strstr(at, " $");
+        if (next && (size_t)(next - at) < end)
+            end = (size_t)(next - at);
+        type = strndup(at, end);
+    }
+    free(listed);
+    return type;
+}
+
+/* Before `->PREFIX`: a chain `ROOT->a->b` whose ROOT is $name or
+ * @cast(..., "TYPE"); the members of what it reaches. */
+static void add_members(const char *input, size_t end)
+{
+    char path[1024] = "";
+    size_t cursor = end - 2;   /* at the "->" */
+    /* Member names back to the root: each "name" preceded by "->". */
+    for (;;) {
+        size_t name_start = cursor;
+        while (name_start && (isalnum((unsigned char)input[name_start - 1]) || input[name_start - 1] == '_'))
+            name_start--;
+        if (name_start == cursor || name_start < 2 || strncmp(input + name_start - 2, "->", 2) != 0)
+            break;
+        char joined[1024];
+        snprintf(joined, sizeof(joined), "%.*s%s%s", (int)(cursor - name_start), input + name_start,
+                 path[0] ? "->" : "", path);
+        snprintf(path, sizeof(path), "%s", joined);
+        cursor = name_start - 2;
+    }
+    char *type = NULL;
+    if (cursor && input[cursor - 1] == ')') {
+        /* @cast(EXPRESSION, "TYPE"): the string before the closing parenthesis. */
+        size_t close = cursor - 1, quote_end = close;
+        while (quote_end && input[quote_end] != '"')
+            quote_end--;
+        size_t quote_start = quote_end;
+        while (quote_start && input[quote_start - 1] != '"')
+            quote_start--;
+        if (quote_end > quote_start && quote_start && strstr(input, "@cast("))
+            type = strndup(input + quote_start, quote_end - quote_start);
+    } else {
+        size_t name_end = cursor;
+        while (cursor && (isalnum((unsigned char)input[cursor - 1]) || input[cursor - 1] == '_'))
+            cursor--;
+        if (cursor && input[cursor - 1] == '$' && name_end > cursor) {
+            char name[256];
+            snprintf(name, sizeof(name), "%.*s", (int)(name_end - cursor), input + cursor);
+            type = variable_type(input, name);
+        }
+    }
+    if (!type)
+        return;
+    member_query query = {.type = type, .path = path};
+    char *listed = captured(list_members, &query);
+    add_line_names(&found, listed, ":\n", false);
+    free(listed);
+    free(type);
+}
+
 static const char *const keywords[] = {
     "probe", "global", "function", "private", "if", "else", "while", "for", "foreach", "in", "limit", "break",
     "continue", "next", "return", "delete", "try", "catch", "kernel.trace(\"", "kernel.function(\"", "begin",
@@ -129,7 +240,16 @@ static void gather(const char *text, int start)
     const char *trace = "kernel.trace(\"", *function = "kernel.function(\"";
     size_t trace_length = strlen(trace), function_length = strlen(function);
     char pattern[512];
-    if (start == 0 && text[0] == ':') {
+    if (start >= 2 && strncmp(before + start - 2, "->", 2) == 0) {
+        /* The input so far: earlier lines of a multi-line input, then this one. */
+        repl_text input = {0};
+        if (completing->pending.length)
+            repl_text_append(&input, completing->pending.data, completing->pending.length);
+        size_t offset = input.length;
+        repl_text_append(&input, before, (size_t)start);
+        add_members(input.data, offset + (size_t)start);
+        free(input.data);
+    } else if (start == 0 && text[0] == ':') {
         for (unsigned i = 0; repl_command_name(i); i++) {
             snprintf(pattern, sizeof(pattern), ":%s", repl_command_name(i));
             add(&found, pattern, strlen(pattern));

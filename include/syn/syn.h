@@ -136,6 +136,12 @@ syn_status syn_set_kernel_features(syn_state *state, const char *features);
  * (stap --dump-probe-types). */
 syn_status syn_list(syn_state *state, const char *pattern, bool variables);
 syn_status syn_list_probe_types(syn_state *state);
+/* The members of a kernel struct or union ("sock", "struct sock *"), or of
+ * the one reached from it through `path` ("__sk_common", "a->b"), one
+ * "name:C type" a line, from the kernel's BTF (members of anonymous members
+ * included, as C sees them).  SYN_ERROR_USAGE when there is no such type or
+ * member. */
+syn_status syn_list_members(syn_state *state, const char *type, const char *path);
 
 /* Loading adds a script to the state's program; a state may load several.
  * The text is copied.  SYN_ERROR_SYNTAX means the script was reported and
