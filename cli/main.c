@@ -190,6 +190,7 @@ static int query_library(syn_state *state, const syn_options *options)
 static int interact(syn_state *state)
 {
     static const char start[] = "probe begin {}\n";
+    syn_set_growing(state, true);
     if (syn_load_string(state, "<start>", start, sizeof(start) - 1) != SYN_OK || syn_start(state) != SYN_OK)
         return 1;
     return repl_run(state);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "compiler/lower_internal.h"
+#include "compiler/statistics.h"
 #include "util/memory.h"
 
 /* ---- emitting ------------------------------------------------------------- */
@@ -537,6 +538,13 @@ syn_ir_program *syn_lower(const syn_semantic_program *checked, const syn_lower_o
     for (uint32_t i = 0; i < checked->probe_count; i++)
         lower_probe(&l, checked->probes[i], i);
     free(l.function_indexes);
+    for (uint32_t i = 0; options->growing && i < l.program->global_count; i++) {
+        syn_ir_global *global = &l.program->globals[i];
+        if (global->kind == SYN_IR_GLOBAL_STATISTIC && !global->histogram_buckets) {
+            global->histogram_buckets = SYN_LOG_BUCKETS;
+            global->log_histogram = true;
+        }
+    }
     if (diagnostics->error_count != errors_before) {
         syn_ir_program_free(l.program);
         return NULL;

@@ -18,6 +18,11 @@ typedef struct syn_lower_options {
      * the start-up time of a script that does not.  NULL when there are none. */
     struct btf *(*btf)(void *context);
     void *btf_context;
+    /* A script that grows while it runs (syn_update): statistics no
+     * histogram reads get log-histogram buckets anyway, so that one read
+     * later finds the values the probes kept (a layout change would start
+     * the statistic anew). */
+    bool growing;
 } syn_lower_options;
 
 /* NULL when a located error was reported (a construct a kernel probe cannot

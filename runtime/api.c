@@ -230,6 +230,11 @@ syn_status syn_set_architecture(syn_state *state, const char *architecture)
     return SYN_OK;
 }
 
+void syn_set_growing(syn_state *state, bool growing)
+{
+    state->growing = growing;
+}
+
 syn_status syn_set_kernel_features(syn_state *state, const char *features)
 {
     char error[256];
@@ -397,7 +402,7 @@ syn_status syn_compile(syn_state *state)
         if (status != SYN_OK)
             return status;
     }
-    syn_lower_options options = {.btf = kernel_types, .btf_context = &state->kernel};
+    syn_lower_options options = {.btf = kernel_types, .btf_context = &state->kernel, .growing = state->growing};
     if (!define_number(state, "MAXSTRINGLEN", 512, 16, 4096, &options.max_string_length) ||
         !define_number(state, "MAXMAPENTRIES", 2048, 1, 1u << 24, &options.max_map_entries))
         return SYN_ERROR_USAGE;

@@ -137,6 +137,7 @@ syn_status syn_update(syn_state *state)
     syn_library_keep_selection(&state->library, &old.selection);
     state->diagnostics.at_run_time = false;
     state->updating = true;
+    state->growing = true;   /* from now on its statistics keep their layout */
     syn_status status = syn_compile(state);
     state->updating = false;
     if (status != SYN_OK)

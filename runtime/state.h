@@ -47,6 +47,7 @@ struct syn_state {
     uint32_t ring_bytes;                  /* 0: the default */
     int verbosity;
     bool updating;                        /* syn_update is checking a new version */
+    bool growing;                         /* syn_set_growing */
     int stats_fd;                         /* syn_count_hits: holds the kernel's BPF accounting on */
 };
 

@@ -197,6 +197,11 @@ void syn_set_target_command(syn_state *state, const char *command);
  * program is as it was and what was loaded or unloaded since the last
  * update is undone.  SYN_ERROR_STATE when no script runs. */
 syn_status syn_update(syn_state *state);
+/* Says before syn_start that the script will grow: its statistics keep
+ * log-histogram buckets from the start (a few nanoseconds an event), so
+ * that @hist_log asked for later shows what the probes saw.  The REPL sets
+ * it; the first syn_update sets it too. */
+void syn_set_growing(syn_state *state, bool growing);
 /* Takes the script loaded under `chunk_name` back out; its probes are
  * detached by the next syn_update.  SYN_ERROR_USAGE when there is none. */
 syn_status syn_unload(syn_state *state, const char *chunk_name);

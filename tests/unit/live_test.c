@@ -111,11 +111,25 @@ int main(void)
     is_int(syn_evaluate(state, "<incomplete>", "if (1) {", 8), SYN_ERROR_INCOMPLETE,
            "an open brace: SYN_ERROR_INCOMPLETE");
 
+    /* A statistic fed by a kernel probe, its histogram asked for later: the
+     * buckets were there from the start (syn_set_growing, set by the first
+     * update). */
+    const char *latencies = "global sizes\n"
+                            "probe kernel.trace(\"syscalls:sys_enter_getppid\") { if (pid() == target()) sizes <<< 100 }\n";
+    is_int(syn_load_string(state, "<sizes>", latencies, strlen(latencies)), SYN_OK, "a statistic loads");
+    is_int(syn_update(state), SYN_OK, "and its probe attaches");
+    calls(SYS_getppid, 3);
+    const char *histogram = evaluate(state, &out, "print(@hist_log(sizes))", &status);
+    ok(strstr(histogram, "   64 |@@@                                                3\n") != NULL,
+       "@hist_log asked for later shows the 3 values the probe kept: %s", histogram);
+    is_int(syn_unload(state, "<sizes>"), SYN_OK, "and unloads");
+    calls(SYS_getppid, 1);
+
     is_int(syn_unload(state, "<second>"), SYN_OK, "syn_unload takes the second script out");
     is_int(syn_update(state), SYN_OK, "and syn_update detaches its probe");
     calls(SYS_getpid, 6);
     calls(SYS_getppid, 1);
-    is_string(evaluate(state, &out, "printf(\"%d\\n\", parents)", &status), "12\n", "the first probe still counts");
+    is_string(evaluate(state, &out, "printf(\"%d\\n\", parents)", &status), "16\n", "the first probe still counts");
     is_int(syn_unload(state, "<nothing>"), SYN_ERROR_USAGE, "unloading an unknown chunk: SYN_ERROR_USAGE");
 
     const char *ending = "probe end { printf(\"end: %d\\n\", parents) }\n";
@@ -124,7 +138,7 @@ int main(void)
     out.length = 0;
     out.text[0] = '\0';
     is_int(syn_stop(state), SYN_OK, "syn_stop");
-    is_string(out.text, "end: 12\n", "the end probe loaded last runs at the end");
+    is_string(out.text, "end: 16\n", "the end probe loaded last runs at the end");
     syn_free(state);
     return done_testing();
 }
