@@ -89,6 +89,9 @@ void syn_free(syn_state *state)
         return;
     syn_session_free(state);
     syn_count_hits(state, false);
+    free(state->returned_string);
+    free(state->returned_buckets);
+    free(state->returned_lows);
     syn_ir_program_free(state->ir);
     syn_semantic_program_free(state->checked);
     syn_program_release(&state->program);

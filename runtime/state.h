@@ -48,6 +48,10 @@ struct syn_state {
     int verbosity;
     bool updating;                        /* syn_update is checking a new version */
     bool growing;                         /* syn_set_growing */
+    /* What the globals calls hand back, valid until the next such call. */
+    char *returned_string;
+    int64_t *returned_buckets;
+    int64_t *returned_lows;
     int stats_fd;                         /* syn_count_hits: holds the kernel's BPF accounting on */
 };
 

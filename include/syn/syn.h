@@ -236,6 +236,66 @@ syn_status syn_count_hits(syn_state *state, bool on);
 /* Output events the running script lost because the buffer was full. */
 unsigned long long syn_lost_events(const syn_state *state);
 
+/* ---- Globals from the host (doc/embedding.md) -------------------------
+ * A running script's globals, read and written by name while it runs (they
+ * are the maps its probes use).  SYN_ERROR_STATE before syn_start and after
+ * syn_stop; SYN_ERROR_USAGE, with a diagnostic, for a name the script has no
+ * global of, keys of the wrong number or kind, or a value of the wrong kind.
+ * Strings handed back stay valid until the next call on the state. */
+enum { SYN_MAX_KEYS = 9 };
+
+typedef enum syn_value_kind {
+    SYN_VALUE_LONG,
+    SYN_VALUE_STRING
+} syn_value_kind;
+
+typedef struct syn_value {
+    syn_value_kind kind;
+    long long number;            /* SYN_VALUE_LONG */
+    const char *string;          /* SYN_VALUE_STRING */
+} syn_value;
+
+typedef enum syn_global_kind {
+    SYN_GLOBAL_SCALAR,
+    SYN_GLOBAL_ARRAY,
+    SYN_GLOBAL_STATISTIC
+} syn_global_kind;
+
+typedef struct syn_global_info {
+    syn_global_kind kind;
+    syn_value_kind value_kind;   /* of a scalar or an array's elements */
+    unsigned key_count;          /* 0 for a scalar (and a statistic without keys) */
+    syn_value_kind key_kinds[SYN_MAX_KEYS];
+} syn_global_info;
+
+syn_status syn_global_describe(syn_state *state, const char *name, syn_global_info *info);
+/* A scalar (no keys) or an array element; an element that is not there
+ * reads as 0 or "", as in the language, and *present says which. */
+syn_status syn_global_get(syn_state *state, const char *name, const syn_value *keys, unsigned key_count,
+                          syn_value *value, bool *present);
+syn_status syn_global_set(syn_state *state, const char *name, const syn_value *keys, unsigned key_count,
+                          const syn_value *value);
+/* Deletes an element; with no keys, empties the whole array (or resets a
+ * scalar or statistic), as `delete NAME` does. */
+syn_status syn_global_delete(syn_state *state, const char *name, const syn_value *keys, unsigned key_count);
+
+/* Every element of an array, or every keyed statistic (its value is then
+ * its count), in no particular order; the visitor returns false to stop. */
+typedef bool (*syn_global_visitor)(const syn_value *keys, unsigned key_count, const syn_value *value,
+                                   void *user_data);
+syn_status syn_global_foreach(syn_state *state, const char *name, syn_global_visitor visit, void *user_data);
+
+/* A statistic's aggregates and histogram buckets as numbers. */
+typedef struct syn_statistic_values {
+    long long count, sum, min, max, average; /* min, max and average are 0 when count is 0 */
+    unsigned bucket_count;       /* 0 when the script reads no histogram of it */
+    const long long *buckets;    /* bucket_count counts */
+    const long long *bucket_lows; /* the lowest value each bucket holds */
+    bool log_histogram;          /* @hist_log's buckets, else @hist_linear's */
+} syn_statistic_values;
+syn_status syn_statistic_get(syn_state *state, const char *name, const syn_value *keys, unsigned key_count,
+                             syn_statistic_values *values);
+
 /* Compiles, loads, attaches and serves the program until it exits, a stop
  * is requested, or timeout_ms passes (negative: no timeout); then stops it.
  * Returns the script's status: SYN_OK, or SYN_ERROR_RUNTIME after a
