@@ -33,6 +33,15 @@ typedef struct syn_builtin {
 
 const syn_builtin *syn_builtin_lookup(const char *name);
 
+/* A function the embedding host provides (syn_register_function): called
+ * like a builtin from userspace probes. */
+typedef struct syn_host_signature {
+    const char *name;
+    syn_type return_type;
+    syn_type parameters[SYN_BUILTIN_MAX_PARAMETERS];
+    unsigned parameter_count;
+} syn_host_signature;
+
 /* For "did you mean" hints and completion: the i-th builtin, or NULL. */
 const syn_builtin *syn_builtin_at(unsigned index);
 unsigned syn_builtin_index(const syn_builtin *builtin);

@@ -273,6 +273,12 @@ static syn_type infer_builtin_call(inferrer *in, syn_expr *expr, const syn_built
 static syn_type infer_call(inferrer *in, syn_expr *expr)
 {
     syn_function_info *info = function_info(expr);
+    if (!info && expr->call.host_function) {
+        const syn_host_signature *host = &in->checker->options->host_functions[expr->call.host_function - 1];
+        for (unsigned i = 0; i < expr->call.arguments.count && i < host->parameter_count; i++)
+            infer_as(in, expr->call.arguments.items[i], host->parameters[i]);
+        return host->return_type;
+    }
     if (!info) {
         const syn_builtin *builtin = syn_builtin_lookup(expr->call.name);
         if (builtin)

@@ -69,6 +69,7 @@ typedef enum syn_ir_opcode {
     SYN_IR_ERROR,           /* raise a script error with message a */
     /* userspace only */
     SYN_IR_CALL,            /* dest = function(arguments) */
+    SYN_IR_HOST_CALL,       /* dest = the host's function op (syn_register_function)(arguments) */
     SYN_IR_ITERATE_BEGIN,   /* iterator immediate over array: snapshot, sort, limit a */
     SYN_IR_ITERATE_NEXT,    /* terminator: the next element of iterator immediate into arguments
                                (keys..., value) then target_true; target_false when done */

@@ -15,7 +15,7 @@ static const char *const opcode_names[] = {
     [SYN_IR_GLOBAL_STORE] = "global_store", [SYN_IR_GLOBAL_ADD] = "global_add",
     [SYN_IR_MAP_LOAD] = "map_load", [SYN_IR_MAP_STORE] = "map_store", [SYN_IR_MAP_ADD] = "map_add",
     [SYN_IR_MAP_DELETE] = "map_delete", [SYN_IR_MAP_CLEAR] = "map_clear", [SYN_IR_MAP_EXISTS] = "map_exists",
-    [SYN_IR_STAT_ADD] = "stat_add", [SYN_IR_STAT_READ] = "stat_read", [SYN_IR_BUILTIN] = "builtin",
+    [SYN_IR_STAT_ADD] = "stat_add", [SYN_IR_STAT_READ] = "stat_read", [SYN_IR_BUILTIN] = "builtin", [SYN_IR_HOST_CALL] = "host_call",
     [SYN_IR_CONTEXT_LOAD] = "context_load", [SYN_IR_CONTEXT_ADDRESS] = "context_address",
     [SYN_IR_REGEX] = "regex",
     [SYN_IR_CONTEXT_DATA_LOC] = "context_data_loc", [SYN_IR_KERNEL_READ] = "kernel_read",
@@ -124,6 +124,9 @@ static void print_instruction(syn_buffer *out, const syn_ir_program *program, co
     case SYN_IR_PRINT:
     case SYN_IR_FORMAT:
         syn_buffer_printf(out, " e%" PRIu32, instruction->event);
+        break;
+    case SYN_IR_HOST_CALL:
+        syn_buffer_printf(out, " host function %u", instruction->op);
         break;
     case SYN_IR_CALL:
         syn_buffer_printf(out, " %s", program->functions[instruction->function]->name);

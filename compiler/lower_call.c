@@ -340,6 +340,29 @@ static syn_ir_register call_userspace(syn_function_lowering *f, const syn_expr *
     return call->dest;
 }
 
+/* A function of the host runs in syn's process: userspace probes only. */
+static syn_ir_register host_call(syn_function_lowering *f, const syn_expr *expr)
+{
+    const syn_host_signature *host =
+        &f->lowerer->checked->host_functions[expr->call.host_function - 1];
+    if (f->in_kernel) {
+        syn_lower_error(f, &expr->location,
+                        "%s() is a function of the program embedding syn: it runs in userspace probes (begin, end, "
+                        "timers), not in %s", host->name, f->point ? f->point->name : "a kernel probe");
+        return zero(f, syn_lower_kind(host->return_type), &expr->location);
+    }
+    syn_ir_register arguments[SYN_BUILTIN_MAX_PARAMETERS];
+    uint32_t count = expr->call.arguments.count;
+    for (uint32_t i = 0; i < count; i++)
+        arguments[i] = syn_lower_expr(f, expr->call.arguments.items[i]);
+    syn_ir_instruction *call = syn_lower_emit(f, SYN_IR_HOST_CALL, &expr->location);
+    call->op = expr->call.host_function - 1;
+    syn_lower_set_arguments(f, call, arguments, count);
+    syn_lower_mark_fault(f, call);
+    call->dest = syn_lower_register(f, syn_lower_kind(host->return_type));
+    return call->dest;
+}
+
 syn_ir_register syn_lower_call(syn_function_lowering *f, const syn_expr *expr, bool value_used)
 {
     (void)value_used;
@@ -347,6 +370,8 @@ syn_ir_register syn_lower_call(syn_function_lowering *f, const syn_expr *expr, b
         const syn_function_info *info = expr->call.function->info;
         return f->in_kernel ? inline_call(f, expr, info) : call_userspace(f, expr, info);
     }
+    if (expr->call.host_function)
+        return host_call(f, expr);
     if (f->in_kernel && expr->call.kernel_function) {
         syn_expr call = *expr;
         call.call.function = expr->call.kernel_function;

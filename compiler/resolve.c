@@ -445,6 +445,19 @@ static void resolve_call(resolver *r, syn_expr *expr)
         }
     }
     const syn_builtin *builtin = syn_builtin_lookup(expr->call.name);
+    const syn_semantic_options *options = r->checker->options;
+    for (unsigned h = 0; !builtin && !first && h < options->host_function_count; h++) {
+        const syn_host_signature *host = &options->host_functions[h];
+        if (strcmp(host->name, expr->call.name) != 0)
+            continue;
+        if (host->parameter_count != count) {
+            syn_error(diagnostics_of(r), &expr->location, "%s() takes %u argument%s, not %u", host->name,
+                      host->parameter_count, host->parameter_count == 1 ? "" : "s", count);
+            return;
+        }
+        expr->call.host_function = h + 1;
+        return;
+    }
     if (builtin && !first) {
         if (count < builtin->minimum_arguments || count > builtin->maximum_arguments) {
             if (builtin->minimum_arguments == builtin->maximum_arguments)

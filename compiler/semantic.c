@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler/builtins.h"
 #include "compiler/semantic_internal.h"
 #include "lang/ast_copy.h"
 #include "util/memory.h"
@@ -302,6 +303,13 @@ syn_semantic_program *syn_semantic_check(const syn_program *program, syn_diagnos
     };
     syn_map_init(&checker.globals);
     syn_map_init(&checker.functions);
+    if (options->host_function_count) {
+        result->host_functions = syn_arena_alloc(&result->arena, options->host_function_count *
+                                                                     sizeof(*result->host_functions));
+        memcpy(result->host_functions, options->host_functions,
+               options->host_function_count * sizeof(*result->host_functions));
+        result->host_function_count = options->host_function_count;
+    }
     unsigned errors_before = diagnostics->error_count;
     list_files(&checker, program);
 

@@ -24,6 +24,9 @@ typedef struct syn_semantic_options {
     /* Resolve and infer every library function, not only those the
      * program reaches (for listing their signatures). */
     bool whole_library;
+    /* The host's functions (syn_register_function). */
+    const struct syn_host_signature *host_functions;
+    unsigned host_function_count;
 } syn_semantic_options;
 
 typedef struct syn_semantic_program {
@@ -33,6 +36,9 @@ typedef struct syn_semantic_program {
     unsigned function_count;
     syn_derived_probe **probes;
     unsigned probe_count;
+    /* The host's functions the calls name (a copy of the options'). */
+    struct syn_host_signature *host_functions;
+    unsigned host_function_count;
 } syn_semantic_program;
 
 /* NULL when errors were reported. */

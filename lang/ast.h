@@ -136,6 +136,7 @@ struct syn_expr {
             /* a builtin a library function implements in kernel probes
              * (syn_builtin.kernel_function): that function */
             struct syn_function *kernel_function;
+            unsigned host_function;  /* a function of the host (syn_register_function): its index + 1 */
         } call;
         struct {
             syn_operator op;

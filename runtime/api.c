@@ -89,6 +89,7 @@ void syn_free(syn_state *state)
         return;
     syn_session_free(state);
     syn_count_hits(state, false);
+    syn_state_release_hosts(state);
     free(state->returned_string);
     free(state->returned_buckets);
     free(state->returned_lows);
@@ -367,6 +368,8 @@ syn_status syn_check(syn_state *state)
         .resolver = &state->resolver,
         .library_files = state->library.pulled,
         .library_file_count = state->library.pulled_count,
+        .host_functions = state->host_signatures,
+        .host_function_count = state->host_count,
     };
     state->checked = syn_semantic_check(&state->program, &state->diagnostics, &options);
     return state->checked ? SYN_OK : SYN_ERROR_SEMANTIC;

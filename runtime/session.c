@@ -74,6 +74,13 @@ static bool host_listener_next(void *context, uint64_t previous, uint64_t *sk, c
                              why);
 }
 
+static bool host_function(void *context, uint32_t index, const syn_builtin_value *arguments, uint32_t count,
+                          int64_t *number, char *string, size_t string_size, char *message, size_t message_size)
+{
+    return syn_state_call_host(context, index, arguments, count, number, string, string_size, message,
+                               message_size);
+}
+
 static int64_t kernel_hz(syn_state *state)
 {
     const char *value = syn_kernel_config_lookup(&state->kernel_config, "CONFIG_HZ");
@@ -404,6 +411,7 @@ syn_interpreter *syn_session_new_interpreter(syn_state *state)
         .kernel_read = host_kernel_read,
         .listener = host_listener,
         .listener_next = host_listener_next,
+        .host_function = host_function,
     };
     return syn_interpreter_new(session->program, &session->maps, &host, &state->diagnostics);
 }

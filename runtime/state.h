@@ -17,6 +17,16 @@
 #include "util/settings.h"
 
 struct syn_semantic_program;
+struct syn_host_signature;
+struct syn_builtin_value;
+
+/* A function of the host: the callback and the kinds it is given. */
+typedef struct syn_host_call {
+    syn_host_function function;
+    void *user_data;
+    syn_value_kind result;
+    syn_value_kind parameters[4];
+} syn_host_call;
 
 struct syn_state {
     syn_diagnostics diagnostics;
@@ -52,6 +62,10 @@ struct syn_state {
     char *returned_string;
     int64_t *returned_buckets;
     int64_t *returned_lows;
+    /* syn_register_function (runtime/api_host.c). */
+    struct syn_host_signature *host_signatures;
+    syn_host_call *host_calls;
+    unsigned host_count;
     int stats_fd;                         /* syn_count_hits: holds the kernel's BPF accounting on */
 };
 
@@ -61,6 +75,11 @@ syn_status syn_compile(syn_state *state);
 void syn_session_free(syn_state *state);
 /* -p4: the BPF of each kernel probe, loaded into the verifier, not attached. */
 syn_status syn_session_verify(syn_state *state, syn_buffer *out);
+
+/* Runs host function `index` for the interpreter (runtime/api_host.c). */
+bool syn_state_call_host(syn_state *state, uint32_t index, const struct syn_builtin_value *arguments, uint32_t count,
+                         int64_t *number, char *string, size_t string_size, char *message, size_t message_size);
+void syn_state_release_hosts(syn_state *state);
 
 /* Writes text to the state's output sink. */
 void syn_state_output(syn_state *state, const char *text, size_t length);

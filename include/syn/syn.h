@@ -296,6 +296,22 @@ typedef struct syn_statistic_values {
 syn_status syn_statistic_get(syn_state *state, const char *name, const syn_value *keys, unsigned key_count,
                              syn_statistic_values *values);
 
+/* ---- Host functions (doc/embedding.md) ---------------------------------
+ * A host gives scripts functions of its own, called like builtins from
+ * userspace probes (begin, end, timers, the REPL's inputs; a kernel probe
+ * calling one is a located error).  Register them before the script that
+ * calls them is checked.  The callback gets the arguments (strings valid
+ * during the call) and sets result->number, or result->string (copied by
+ * syn).  A status other than SYN_OK raises an error in the script at the
+ * call, "NAME() failed: ..." with result->string as the reason when it
+ * set one; try/catch catches it.  SYN_ERROR_USAGE for a bad name, a
+ * builtin's name, one registered already, or more than 4 parameters. */
+typedef syn_status (*syn_host_function)(syn_state *state, const syn_value *arguments, unsigned count,
+                                        syn_value *result, void *user_data);
+syn_status syn_register_function(syn_state *state, const char *name, syn_value_kind result,
+                                 const syn_value_kind *parameters, unsigned parameter_count,
+                                 syn_host_function function, void *user_data);
+
 /* Compiles, loads, attaches and serves the program until it exits, a stop
  * is requested, or timeout_ms passes (negative: no timeout); then stops it.
  * Returns the script's status: SYN_OK, or SYN_ERROR_RUNTIME after a
