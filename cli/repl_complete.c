@@ -190,10 +190,13 @@ static void add_members(const char *input, size_t end)
             name_start--;
         if (name_start == cursor || name_start < 2 || strncmp(input + name_start - 2, "->", 2) != 0)
             break;
-        char joined[1024];
-        snprintf(joined, sizeof(joined), "%.*s%s%s", (int)(cursor - name_start), input + name_start,
-                 path[0] ? "->" : "", path);
-        snprintf(path, sizeof(path), "%s", joined);
+        /* "name->" goes in front of what the path holds. */
+        size_t name_length = cursor - name_start, held = strlen(path), joint = held ? 2 : 0;
+        if (name_length + joint + held + 1 > sizeof(path))
+            return;
+        memmove(path + name_length + joint, path, held + 1);
+        memcpy(path, input + name_start, name_length);
+        memcpy(path + name_length, "->", joint);
         cursor = name_start - 2;
     }
     char *type = NULL;

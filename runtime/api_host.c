@@ -59,7 +59,8 @@ syn_status syn_register_function(syn_state *state, const char *name, syn_value_k
         signature->parameters[i] = type_of(parameters[i]);
     state->host_calls[state->host_count] = (syn_host_call){.function = function, .user_data = user_data,
                                                            .result = result};
-    memcpy(state->host_calls[state->host_count].parameters, parameters, parameter_count * sizeof(*parameters));
+    for (unsigned i = 0; i < parameter_count; i++)
+        state->host_calls[state->host_count].parameters[i] = parameters[i];
     state->host_count++;
     return SYN_OK;
 }

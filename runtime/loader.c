@@ -219,7 +219,8 @@ static syn_status load(syn_loader *loader, const syn_bpf_object *object, const s
     /* Kept programs read the constants they were loaded with: the same when
      * the old ones begin the new ones. */
     bool rodata_same = previous_object && previous_object->rodata_size <= object->rodata_size &&
-                       memcmp(previous_object->rodata, object->rodata, previous_object->rodata_size) == 0;
+                       (!previous_object->rodata_size ||
+                        memcmp(previous_object->rodata, object->rodata, previous_object->rodata_size) == 0);
     for (uint32_t p = 0; p < object->program_count; p++) {
         syn_loaded_program *loaded = &loader->programs[loader->count++];
         loaded->program = &object->programs[p];
