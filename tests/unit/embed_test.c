@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "syn/syn.h"
@@ -119,7 +120,7 @@ static void failure_classes(void)
         {"semantic", "probe begin { undefined_thing() }\n", SYN_ERROR_SEMANTIC, "unresolved function", 1, 15},
         {"verifier", "probe kernel.trace(\"syscalls:sys_enter_getppid\") { i = 0 while (i < 100000000) i++ }\n",
          SYN_ERROR_VERIFIER, "verifier rejected", 1, 0},
-        {"attach", "probe kernel.function(\"tcp_v4_connect\") { }\n", SYN_ERROR_SEMANTIC, "kprobes", 1, 7},
+        {"attach", "probe perf.type(77).config(0) { }\n", SYN_ERROR_ATTACH, "cannot attach", 1, 7},
         {"runtime", "probe begin { x = 1 / (x - x) }\n", SYN_ERROR_RUNTIME, "division by 0", 1, 19},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -136,6 +137,27 @@ static void failure_classes(void)
                (!cases[i].column || c.column == cases[i].column),
            "%s: located message (%u:%u) %s", cases[i].name, c.line, c.column, c.text);
     }
+    /* Without privileges (a child that became nobody): SYN_ERROR_PERMISSION. */
+    pid_t child = fork();
+    if (child == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(2);
+        collected c = {0};
+        syn_state *unprivileged = syn_new();
+        syn_set_output_handler(unprivileged, quiet_output, NULL);
+        syn_set_diagnostic_handler(unprivileged, collect, &c);
+        const char *script = "probe begin { exit() }\n";
+        syn_status status = syn_load_string(unprivileged, "<nobody>", script, strlen(script));
+        if (status == SYN_OK)
+            status = syn_start(unprivileged);
+        syn_free(unprivileged);
+        _exit(status == SYN_ERROR_PERMISSION && strstr(c.text, "CAP_BPF") ? 0 : 1);
+    }
+    int child_status = 0;
+    waitpid(child, &child_status, 0);
+    ok(WIFEXITED(child_status) && WEXITSTATUS(child_status) == 0,
+       "permission: SYN_ERROR_PERMISSION, with a message naming CAP_BPF, as user nobody");
+
     /* Calls out of order and bad arguments. */
     syn_state *state = syn_new();
     syn_set_diagnostic_handler(state, collect, &(collected){0});
