@@ -1,5 +1,6 @@
 /* The public API: state lifecycle, options, loading, checking and dumps. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "runtime/probes/family.h"
 #include "lang/print.h"
 #include "runtime/state.h"
+#include "runtime/trust.h"
 #include "util/buffer.h"
 #include "util/memory.h"
 
@@ -310,6 +312,12 @@ static syn_status read_whole_file(syn_state *state, const char *path, syn_buffer
         syn_error(&state->diagnostics, NULL, "cannot read '%s': it is a directory", path);
         close(fd);
         return SYN_ERROR_IO;
+    }
+    char why[PATH_MAX * 2 + 200];
+    if (strcmp(path, "-") != 0 && !syn_file_trusted(path, &info, why, sizeof(why))) {
+        syn_error(&state->diagnostics, NULL, "%s", why);
+        close(fd);
+        return SYN_ERROR_PERMISSION;
     }
     char chunk[65536];
     for (;;) {

@@ -34,6 +34,7 @@ void syn_library_release(syn_library *library)
         syn_library_file *file = &library->files[i];
         free(file->path);
         free(file->relative);
+        free(file->untrusted);
         syn_source_free(file->source);
         syn_outline_release(&file->outline);
     }
@@ -67,6 +68,11 @@ static const syn_file *parse_file(syn_state *state, syn_library_file *file, syn_
 {
     if (file->file)
         return file->file;
+    if (file->untrusted) {
+        syn_error(diagnostics, NULL, "%s", file->untrusted);
+        file->tried = true;
+        return NULL;
+    }
     syn_preprocessor_environment environment = library_environment(state);
     syn_parse_result result = syn_parse(file->source, &state->library.arena, diagnostics, &environment);
     file->parsed = true;

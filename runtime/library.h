@@ -26,6 +26,7 @@ typedef struct syn_library_file {
     const syn_file *file;    /* the tree; NULL when it does not parse */
     bool pulled;             /* by the last check */
     bool tried;              /* the last check asked for its tree */
+    char *untrusted;         /* why syn, as root, refuses it (runtime/trust.h), or NULL */
 } syn_library_file;
 
 typedef struct syn_library {

@@ -22,6 +22,7 @@
 
 #include "runtime/library.h"
 #include "runtime/state.h"
+#include "runtime/trust.h"
 #include "util/buffer.h"
 #include "util/memory.h"
 
@@ -173,6 +174,10 @@ static void add_file(lister *l, unsigned directory, const char *path, const char
     file->relative = syn_strdup(relative);
     file->directory = directory;
     file->source = syn_source_new(path, text.data ? text.data : "", text.length);
+    struct stat info;
+    char why[PATH_MAX * 2 + 200];
+    if (stat(path, &info) == 0 && !syn_file_trusted(path, &info, why, sizeof(why)))
+        file->untrusted = syn_strdup(why);
     syn_outline_read(&file->outline, file->source, &library->arena);
     syn_buffer_release(&text);
 }
