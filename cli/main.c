@@ -43,6 +43,8 @@ static int configure(syn_state *state, const syn_options *options)
     if (options->warnings_are_errors)
         syn_set_warning_mode(state, SYN_WARNINGS_AS_ERRORS);
     syn_set_verbosity(state, options->verbosity);
+    if (options->json)
+        syn_set_output_format(state, SYN_OUTPUT_JSON);
     syn_set_buffer_size(state, options->buffer_megabytes);
     for (int i = 0; i < options->define_count; i++) {
         if (syn_define(state, options->defines[i].name, options->defines[i].value) != SYN_OK) {

@@ -52,6 +52,8 @@ void syn_options_print_help(const char *program)
            "                   with -p3/-p4 the code another kernel would run;\n"
            "                   uprobe_pmu=no or kprobe_pmu=no makes probes through tracefs\n"
            "  -o FILE          write output to FILE\n"
+           "  --format=json    output as JSON objects, one a line: printed text, histograms\n"
+           "                   and the globals shown at the end (doc/running.md)\n"
            "  -c CMD           run CMD (with /bin/sh) once the probes are attached, stop\n"
            "                   when it exits; target() is its process id, and a bare\n"
            "                   process.function(...) probes its program\n"
@@ -110,6 +112,7 @@ enum {
     OPTION_DUMP_FUNCTIONS,
     OPTION_DUMP_PROBE_ALIASES,
     OPTION_DOC_REFERENCE,
+    OPTION_FORMAT,
 };
 
 bool syn_options_library_query(const syn_options *options)
@@ -135,6 +138,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"kernel-features", required_argument, NULL, OPTION_KERNEL_FEATURES},
+        {"format", required_argument, NULL, OPTION_FORMAT},
         {"dump-probe-types", no_argument, NULL, OPTION_DUMP_PROBE_TYPES},
         {"doc", required_argument, NULL, OPTION_DOC},
         {"dump-functions", no_argument, NULL, OPTION_DUMP_FUNCTIONS},
@@ -188,6 +192,13 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
             break;
         case 'r': options->kernel_release = optarg; break;
         case 'a': options->architecture = optarg; break;
+        case OPTION_FORMAT:
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
+                usage_error(program, "--format is json or text, not '%s'", optarg);
+                return 2;
+            }
+            options->json = strcmp(optarg, "json") == 0;
+            break;
         case OPTION_KERNEL_FEATURES: options->kernel_features = optarg; break;
         case 'l':
         case 'L':
@@ -222,6 +233,8 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         default:
             if (optopt == OPTION_DOC) {
                 usage_error(program, "%s", "option --doc needs a name");
+            } else if (optopt == OPTION_FORMAT) {
+                usage_error(program, "%s", "option --format needs json or text");
             } else if (optopt == OPTION_KERNEL_FEATURES) {
                 usage_error(program, "%s", "option --kernel-features needs a list");
             } else if (optopt && optopt < 256 && strchr("epDGIraocxTslL", optopt)) {

@@ -37,6 +37,7 @@ typedef struct syn_options {
     long timeout_seconds;       /* -T, 0 for none */
     unsigned buffer_megabytes;  /* -s */
     bool interactive;           /* -i, or no script on a terminal: the REPL */
+    bool json;                  /* --format json */
     bool help;
     bool version;
     /* The library (doc/library.md): these need no script. */

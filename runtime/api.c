@@ -236,6 +236,11 @@ syn_status syn_set_architecture(syn_state *state, const char *architecture)
     return SYN_OK;
 }
 
+void syn_set_output_format(syn_state *state, syn_output_kind format)
+{
+    state->output_json = format == SYN_OUTPUT_JSON;
+}
+
 void syn_set_growing(syn_state *state, bool growing)
 {
     state->growing = growing;

@@ -243,23 +243,6 @@ syn_status syn_global_foreach(syn_state *state, const char *name, syn_global_vis
     return SYN_OK;
 }
 
-/* The lowest value of each bucket, as the histogram printers label them. */
-static void bucket_lows(const syn_ir_global *global, int64_t *lows, uint32_t count)
-{
-    for (uint32_t i = 0; i < count; i++) {
-        if (global->log_histogram) {
-            if (i == SYN_LOG_BUCKET_ZERO)
-                lows[i] = 0;
-            else if (i > SYN_LOG_BUCKET_ZERO)
-                lows[i] = (int64_t)(1ULL << (i - SYN_LOG_BUCKET_ZERO - 1));
-            else
-                lows[i] = i == 0 ? INT64_MIN : -(int64_t)((1ULL << (SYN_LOG_BUCKET_ZERO - i)) - 1);
-        } else {
-            lows[i] = i == 0 ? INT64_MIN : global->linear_low + (int64_t)(i - 1) * global->linear_step;
-        }
-    }
-}
-
 syn_status syn_statistic_get(syn_state *state, const char *name, const syn_value *keys, unsigned key_count,
                              syn_statistic_values *values)
 {
@@ -301,7 +284,7 @@ syn_status syn_statistic_get(syn_state *state, const char *name, const syn_value
         state->returned_buckets = syn_calloc(statistic.bucket_count, sizeof(int64_t));
         state->returned_lows = syn_calloc(statistic.bucket_count, sizeof(int64_t));
         memcpy(state->returned_buckets, statistic.buckets, statistic.bucket_count * sizeof(int64_t));
-        bucket_lows(global, state->returned_lows, statistic.bucket_count);
+        syn_maps_bucket_lows(global, state->returned_lows, statistic.bucket_count);
         values->bucket_count = statistic.bucket_count;
         values->buckets = (const long long *)state->returned_buckets;
         values->bucket_lows = (const long long *)state->returned_lows;

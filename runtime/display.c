@@ -6,6 +6,8 @@
 
 #include "compiler/format.h"
 #include "runtime/output_format.h"
+#include "runtime/render.h"
+#include "util/json.h"
 #include "util/memory.h"
 
 static void format_into(syn_buffer *out, const char *format_text, const syn_output_value *values, unsigned count)
@@ -147,8 +149,62 @@ static void display_array(syn_buffer *out, const syn_maps *maps, uint32_t index)
     free(keys);
 }
 
-void syn_display_global(syn_buffer *out, const syn_maps *maps, uint32_t index)
+/* ---- --format json ------------------------------------------------------------- */
+
+static void json_element(syn_buffer *out, const syn_maps *maps, uint32_t index, const uint8_t *key)
 {
+    const syn_ir_global *global = &maps->program->globals[index];
+    bool statistic = global->kind == SYN_IR_GLOBAL_STATISTIC;
+    syn_buffer_printf(out, "{\"type\":\"%s\",\"name\":", statistic ? "statistic" : "global");
+    syn_json_string(out, global->name, strlen(global->name));
+    syn_json_keys(out, maps, index, key);
+    static const uint8_t scalar[8] = {0};
+    if (statistic) {
+        syn_statistic value;
+        if (syn_maps_stat_read(maps, index, key ? key : scalar, &value))
+            syn_json_statistic(out, global, &value);
+        syn_statistic_release(&value);
+    } else if (!global->key_count) {
+        syn_buffer_append_string(out, ",\"value\":");
+        if (global->value_kind == SYN_IR_STRING) {
+            const char *text = syn_maps_global_string(maps, index);
+            syn_json_string(out, text, strnlen(text, maps->program->max_string_length));
+        } else {
+            syn_buffer_printf(out, "%lld", (long long)syn_maps_global_long(maps, index));
+        }
+    } else {
+        char *text = syn_calloc(1, maps->program->max_string_length + 1);
+        syn_map_value value = {0};
+        syn_maps_lookup(maps, index, key, &value, global->value_kind == SYN_IR_STRING ? text : NULL);
+        syn_buffer_append_string(out, ",\"value\":");
+        if (global->value_kind == SYN_IR_STRING)
+            syn_json_string(out, text, strlen(text));
+        else
+            syn_buffer_printf(out, "%lld", (long long)value.number);
+        free(text);
+    }
+    syn_buffer_append_string(out, "}\n");
+}
+
+static void json_global(syn_buffer *out, const syn_maps *maps, uint32_t index)
+{
+    if (!maps->program->globals[index].key_count) {
+        json_element(out, maps, index, NULL);
+        return;
+    }
+    uint8_t *keys;
+    uint32_t count = syn_maps_keys(maps, index, &keys);
+    for (uint32_t i = 0; i < count; i++)
+        json_element(out, maps, index, keys + (size_t)i * maps->key_sizes[index]);
+    free(keys);
+}
+
+void syn_display_global(syn_buffer *out, const syn_maps *maps, uint32_t index, bool json)
+{
+    if (json) {
+        json_global(out, maps, index);
+        return;
+    }
     const syn_ir_program *program = maps->program;
     const syn_ir_global *global = &program->globals[index];
     if (global->key_count) {
@@ -171,10 +227,10 @@ void syn_display_global(syn_buffer *out, const syn_maps *maps, uint32_t index)
     }
 }
 
-void syn_display_unread_globals(syn_buffer *out, const syn_maps *maps)
+void syn_display_unread_globals(syn_buffer *out, const syn_maps *maps, bool json)
 {
     for (uint32_t i = 0; i < maps->program->global_count; i++) {
         if (maps->program->globals[i].display_at_end)
-            syn_display_global(out, maps, i);
+            syn_display_global(out, maps, i, json);
     }
 }

@@ -6,8 +6,10 @@
 #include "runtime/maps.h"
 #include "util/buffer.h"
 
-void syn_display_unread_globals(syn_buffer *out, const syn_maps *maps);
-/* One global that way, whatever the script does with it (syn_display). */
-void syn_display_global(syn_buffer *out, const syn_maps *maps, uint32_t index);
+void syn_display_unread_globals(syn_buffer *out, const syn_maps *maps, bool json);
+/* One global that way, whatever the script does with it (syn_display).
+ * With `json`, a JSON object a line: {"type":"global","name":...,
+ * ["key":[...],] "value":...}, or {"type":"statistic",...}. */
+void syn_display_global(syn_buffer *out, const syn_maps *maps, uint32_t index, bool json);
 
 #endif

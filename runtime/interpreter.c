@@ -481,7 +481,7 @@ static bool iterate_next(syn_interpreter *interpreter, frame *current, const syn
 /* ---- output ----------------------------------------------------------------------- */
 
 static bool render(syn_interpreter *interpreter, const frame *current, const syn_ir_instruction *instruction,
-                   syn_buffer *out, fault *problem)
+                   syn_buffer *out, bool json, fault *problem)
 {
     const syn_ir_event *event = &interpreter->program->events[instruction->event];
     syn_output_value values[SYN_IR_MAX_ARGUMENTS + 1];
@@ -512,7 +512,8 @@ static bool render(syn_interpreter *interpreter, const frame *current, const syn
         values[i].length = values[i].string ? strlen(values[i].string) : 0;
     }
     uint32_t empty = 0;
-    bool rendered = syn_render_event(out, interpreter->program, interpreter->maps, instruction->event, values, &empty);
+    bool rendered =
+        syn_render_event(out, interpreter->program, interpreter->maps, instruction->event, values, &empty, json);
     for (uint32_t i = 0; i < event->argument_count; i++)
         free(histogram_keys[i]);
     if (!rendered) {
@@ -528,9 +529,9 @@ static bool print(syn_interpreter *interpreter, const frame *current, const syn_
 {
     syn_buffer out;
     syn_buffer_init(&out);
-    bool ok = render(interpreter, current, instruction, &out, problem);
+    bool warning = interpreter->program->events[instruction->event].kind == SYN_IR_EVENT_WARNING;
+    bool ok = render(interpreter, current, instruction, &out, interpreter->host.json && !warning, problem);
     if (ok && out.length) {
-        bool warning = interpreter->program->events[instruction->event].kind == SYN_IR_EVENT_WARNING;
         if (warning && interpreter->host.warning)
             interpreter->host.warning(interpreter->host.context, out.data, out.length);
         else if (interpreter->host.output)
@@ -776,7 +777,7 @@ static bool execute(syn_interpreter *interpreter, frame *current, const syn_ir_i
     case SYN_IR_FORMAT: {
         syn_buffer out;
         syn_buffer_init(&out);
-        bool ok = render(interpreter, current, instruction, &out, problem);
+        bool ok = render(interpreter, current, instruction, &out, false, problem);
         set_string(interpreter, dest, out.data ? out.data : "");
         syn_buffer_release(&out);
         return ok;

@@ -25,6 +25,7 @@ typedef struct syn_interpreter_host {
     volatile sig_atomic_t *interrupted;   /* polled: set to stop a runaway loop */
     int64_t target_pid;
     int64_t hz;                           /* the kernel's CONFIG_HZ, for jiffies() */
+    bool json;                            /* output as JSON objects (--format json) */
     /* Kernel memory (runtime/kernel_reader.h): false when it cannot be
      * read, with *why set when the reader itself is missing. */
     bool (*kernel_read)(void *context, uint64_t address, void *buffer, size_t size, bool string, const char **why);

@@ -557,3 +557,19 @@ uint64_t syn_maps_lost_events(const syn_maps *maps)
     free(counts);
     return total;
 }
+
+void syn_maps_bucket_lows(const syn_ir_global *global, int64_t *lows, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        if (global->log_histogram) {
+            if (i == SYN_LOG_BUCKET_ZERO)
+                lows[i] = 0;
+            else if (i > SYN_LOG_BUCKET_ZERO)
+                lows[i] = (int64_t)(1ULL << (i - SYN_LOG_BUCKET_ZERO - 1));
+            else
+                lows[i] = i == 0 ? INT64_MIN : -(int64_t)((1ULL << (SYN_LOG_BUCKET_ZERO - i)) - 1);
+        } else {
+            lows[i] = i == 0 ? INT64_MIN : global->linear_low + (int64_t)(i - 1) * global->linear_step;
+        }
+    }
+}

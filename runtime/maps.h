@@ -90,6 +90,9 @@ void syn_maps_clear(syn_maps *maps, uint32_t global);
 bool syn_maps_stat_add(syn_maps *maps, uint32_t global, const uint8_t *key, int64_t value);
 bool syn_maps_stat_read(const syn_maps *maps, uint32_t global, const uint8_t *key, syn_statistic *statistic);
 void syn_statistic_release(syn_statistic *statistic);
+/* The lowest value each of a statistic's histogram buckets holds, as the
+ * histogram printers label them (INT64_MIN for an underflow bucket). */
+void syn_maps_bucket_lows(const syn_ir_global *global, int64_t *lows, uint32_t count);
 
 /* All keys of an array or statistics array, packed one after another
  * (key_sizes[global] bytes each); the caller frees *keys. */

@@ -156,7 +156,9 @@ static void render_print_record(syn_state *state, const uint8_t *data, size_t si
     syn_buffer out;
     syn_buffer_init(&out);
     uint32_t empty;
-    syn_render_event(&out, session->program, &session->maps, event_index, values, &empty);
+    const syn_ir_event *event_kind = &session->program->events[event_index];
+    syn_render_event(&out, session->program, &session->maps, event_index, values, &empty,
+                     state->output_json && event_kind->kind != SYN_IR_EVENT_WARNING);
     if (out.length && event->kind == SYN_IR_EVENT_WARNING)
         host_warning(state, out.data, out.length);
     else if (out.length)
@@ -408,6 +410,7 @@ syn_interpreter *syn_session_new_interpreter(syn_state *state)
         .interrupted = &session->interrupted,
         .target_pid = session->target_pid,
         .hz = kernel_hz(state),
+        .json = state->output_json,
         .kernel_read = host_kernel_read,
         .listener = host_listener,
         .listener_next = host_listener_next,
@@ -566,7 +569,7 @@ syn_status syn_stop(syn_state *state)
     if (!session->failed) {
         syn_buffer shown;
         syn_buffer_init(&shown);
-        syn_display_unread_globals(&shown, &session->maps);
+        syn_display_unread_globals(&shown, &session->maps, state->output_json);
         if (shown.length)
             syn_state_output(state, shown.data, shown.length);
         syn_buffer_release(&shown);

@@ -242,7 +242,7 @@ syn_status syn_display(syn_state *state, const char *name)
         const char *global = session->program->globals[i].name;
         /* Hidden globals (the library's __ names, @entry's arrays) are its own business. */
         if (name ? strcmp(global, name) == 0 : strncmp(global, "__", 2) != 0 && global[0] != '@') {
-            syn_display_global(&out, &session->maps, i);
+            syn_display_global(&out, &session->maps, i, state->output_json);
             found = true;
         }
     }

@@ -83,6 +83,16 @@ void syn_set_diagnostic_handler(syn_state *state, syn_diagnostic_handler handler
 void syn_set_output_handler(syn_state *state, syn_output_handler handler, void *user_data);
 void syn_set_output_file(syn_state *state, FILE *file);
 
+/* Text as the script prints it (the default), or one JSON object a line
+ * (syn --format json; the schema is in doc/running.md): print output as
+ * {"type":"output","text":...}, histograms printed and globals shown at the
+ * end as objects of their own. */
+typedef enum syn_output_kind {
+    SYN_OUTPUT_TEXT,
+    SYN_OUTPUT_JSON
+} syn_output_kind;
+void syn_set_output_format(syn_state *state, syn_output_kind format);
+
 /* Warnings of the compiler (about the script's text) and of the run (warn(),
  * lost events) are told apart: -w and -W concern the compiler's only. */
 typedef enum syn_warning_mode {
