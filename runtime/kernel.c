@@ -80,11 +80,20 @@ struct btf *syn_kernel_btf(syn_kernel *kernel)
     if (kernel->btf_checked)
         return kernel->btf;
     kernel->btf_checked = true;
-    kernel->btf = btf__load_vmlinux_btf();
-    if (!kernel->btf)
+    /* The kernel's own copy only, read directly: libbpf's search of other
+     * places prints its own complaints, and one message is enough. */
+    static const char path[] = "/sys/kernel/btf/vmlinux";
+    struct stat info;
+    const char *why = NULL;
+    if (stat(path, &info) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(info.st_mode) || info.st_size == 0)
+        why = "not the kernel's BTF (empty or not a file)";
+    else if (!(kernel->btf = btf__parse(path, NULL)))
+        why = "it does not parse as BTF";
+    if (why)
         snprintf(kernel->btf_error, sizeof(kernel->btf_error),
-                 "the kernel's BTF is not available (/sys/kernel/btf/vmlinux: %s); this kernel "
-                 "needs CONFIG_DEBUG_INFO_BTF=y for typed probes",
-                 strerror(errno));
+                 "the kernel's BTF is not available (%s: %s); this kernel needs CONFIG_DEBUG_INFO_BTF=y for "
+                 "typed probes", path, why);
     return kernel->btf;
 }
