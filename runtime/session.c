@@ -193,7 +193,23 @@ static int handle_record(void *context, void *data, size_t size)
     default:
         break;
     }
+    /* Under a storm the probes fill the buffer as fast as it is read: a
+     * read that never ends would keep the loop from timers, signals and
+     * stop requests.  So, once this record is handled, a read stops after
+     * a bounded number of records, and at once when the script is to end
+     * while its probes still run (the rest is read after they are
+     * detached).  libbpf counts the record as read. */
+    syn_session *session = state->session;
+    if (!session->detached && (session->interrupted || session->finished || ++session->records_read >= 65536))
+        return -EINTR;
     return 0;
+}
+
+/* Reads what the kernel probes wrote, a bounded amount while they run. */
+static void read_records(syn_session *session)
+{
+    session->records_read = 0;
+    ring_buffer__consume(session->ring);
 }
 
 /* exit() and faults also leave a flag, seen even when their record was lost. */
@@ -533,7 +549,7 @@ syn_status syn_service(syn_state *state, int timeout_ms)
         for (int i = 0; i < count && !session->finished; i++) {
             uint64_t tag = events[i].data.u64;
             if (tag == TAG_RING) {
-                ring_buffer__consume(session->ring);
+                read_records(session);
             } else if (tag == TAG_STOP) {
                 finish(session);
             } else if (tag >= TAG_TIMER) {
@@ -555,6 +571,7 @@ syn_status syn_stop(syn_state *state)
     /* Detach first, then take what the probes wrote before it, then end. */
     for (uint32_t p = 0; p < session->loader.count; p++)
         syn_attachment_release(&session->loader.programs[p].attachment);
+    session->detached = true;   /* the buffer holds no more than it does now: read it all */
     if (session->ring)
         ring_buffer__consume(session->ring);
     check_flags(state);

@@ -41,6 +41,8 @@ typedef struct syn_session {
     bool failed;                 /* a runtime error ended it */
     bool fault_reported;
     bool errors_forgiven;        /* syn_evaluate runs statements: an error ends nothing */
+    bool detached;               /* syn_stop detached the probes */
+    uint32_t records_read;       /* by the current read of the buffer (runtime/session.c) */
     volatile sig_atomic_t interrupted;
     int64_t target_pid;
     /* The scripts whose begin probes ran: a script loaded into the running
