@@ -203,7 +203,7 @@ static syn_status evaluate(repl *r, const char *text)
     return syn_evaluate(r->state, "<input>", text, strlen(text));
 }
 
-static void keep_chunk(repl *r, unsigned number, const char *name, const char *text)
+repl_chunk *repl_keep_chunk(repl *r, unsigned number, const char *name, const char *text)
 {
     r->chunks = realloc(r->chunks, (r->chunk_count + 1) * sizeof(*r->chunks));
     if (!r->chunks)
@@ -211,10 +211,11 @@ static void keep_chunk(repl *r, unsigned number, const char *name, const char *t
     repl_chunk *chunk = &r->chunks[r->chunk_count++];
     memset(chunk, 0, sizeof(*chunk));
     chunk->number = number;
-    snprintf(chunk->name, sizeof(chunk->name), "%s", name);
+    chunk->name = strdup(name);
     chunk->text = strdup(text);
     chunk->is_probe = starts_with_word(skip_space(text), "probe");
     chunk->enabled = true;
+    return chunk;
 }
 
 static void submit(repl *r)
@@ -248,7 +249,7 @@ static void submit(repl *r)
     repl_text_clear(&r->diagnostics);
     if (definition && status == SYN_OK) {
         r->next_number++;
-        keep_chunk(r, number, name, text);
+        repl_keep_chunk(r, number, name, text);
         repl_printf(r, "[%u] %s\n", number, r->chunks[r->chunk_count - 1].is_probe ? "attached" : "defined");
     }
     repl_text_clear(&r->pending);
@@ -386,8 +387,10 @@ int repl_run(syn_state *state)
     syn_status status = syn_stop(state);
     if (r.partial_output.length)
         show(&r, stdout, r.partial_output.data, r.partial_output.length);
-    for (unsigned i = 0; i < r.chunk_count; i++)
+    for (unsigned i = 0; i < r.chunk_count; i++) {
         free(r.chunks[i].text);
+        free(r.chunks[i].name);
+    }
     free(r.chunks);
     free(r.pending.data);
     free(r.partial_output.data);

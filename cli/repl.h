@@ -23,7 +23,7 @@ void repl_text_clear(repl_text *text);
  * definition, numbered as it was entered. */
 typedef struct repl_chunk {
     unsigned number;
-    char name[24];               /* "<N>", the chunk name libsyn knows it by */
+    char *name;                  /* "<N>" or a :load's path: the chunk name libsyn knows it by */
     char *text;
     bool is_probe;
     bool enabled;
@@ -51,6 +51,9 @@ int repl_run(syn_state *state);
 /* Prints text above the prompt (or where output goes now). */
 void repl_print(repl *r, const char *data, size_t length);
 void repl_printf(repl *r, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* Keeps a definition that was attached or defined, numbered `number`. */
+repl_chunk *repl_keep_chunk(repl *r, unsigned number, const char *name, const char *text);
 
 /* :commands (cli/repl_commands.c): true when `line` was one. */
 bool repl_command(repl *r, const char *line);

@@ -76,6 +76,7 @@ static void list(repl *r, const char *argument)
 static void remove_chunk(repl *r, repl_chunk *chunk)
 {
     free(chunk->text);
+    free(chunk->name);
     unsigned index = (unsigned)(chunk - r->chunks);
     memmove(chunk, chunk + 1, (r->chunk_count - index - 1) * sizeof(*chunk));
     r->chunk_count--;
@@ -154,18 +155,8 @@ static void load(repl *r, const char *argument)
     unsigned number = r->next_number;
     if (syn_load_string(r->state, argument, text, strlen(text)) == SYN_OK && syn_update(r->state) == SYN_OK) {
         r->next_number++;
-        r->chunks = realloc(r->chunks, (r->chunk_count + 1) * sizeof(*r->chunks));
-        if (!r->chunks)
-            abort();
-        repl_chunk *chunk = &r->chunks[r->chunk_count++];
-        memset(chunk, 0, sizeof(*chunk));
-        chunk->number = number;
-        snprintf(chunk->name, sizeof(chunk->name), "%s", argument);
-        chunk->text = text;
-        chunk->is_probe = true;
-        chunk->enabled = true;
+        repl_keep_chunk(r, number, argument, text)->is_probe = true;   /* a script: its probes */
         repl_printf(r, "[%u] %s loaded\n", number, argument);
-        return;
     }
     free(text);
 }

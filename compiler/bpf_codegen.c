@@ -280,21 +280,8 @@ static bool uses_global(const syn_ir_function *function, uint32_t global)
     for (uint32_t b = 0; b < function->block_count; b++) {
         for (uint32_t i = 0; i < function->blocks[b].count; i++) {
             const syn_ir_instruction *instruction = &function->blocks[b].instructions[i];
-            switch (instruction->opcode) {
-            case SYN_IR_MAP_LOAD:
-            case SYN_IR_MAP_STORE:
-            case SYN_IR_MAP_ADD:
-            case SYN_IR_MAP_DELETE:
-            case SYN_IR_MAP_CLEAR:
-            case SYN_IR_MAP_EXISTS:
-            case SYN_IR_STAT_ADD:
-            case SYN_IR_STAT_READ:
-                if (instruction->global == global)
-                    return true;
-                break;
-            default:
-                break;
-            }
+            if (syn_ir_names_global(instruction->opcode) && instruction->global == global)
+                return true;
         }
     }
     return false;

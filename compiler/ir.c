@@ -104,3 +104,24 @@ bool syn_ir_is_terminator(syn_ir_opcode opcode)
     return opcode == SYN_IR_JUMP || opcode == SYN_IR_BRANCH || opcode == SYN_IR_RETURN ||
            opcode == SYN_IR_ITERATE_NEXT;
 }
+
+bool syn_ir_names_global(syn_ir_opcode opcode)
+{
+    switch (opcode) {
+    case SYN_IR_GLOBAL_LOAD:
+    case SYN_IR_GLOBAL_STORE:
+    case SYN_IR_GLOBAL_ADD:
+    case SYN_IR_MAP_LOAD:
+    case SYN_IR_MAP_STORE:
+    case SYN_IR_MAP_ADD:
+    case SYN_IR_MAP_DELETE:
+    case SYN_IR_MAP_CLEAR:
+    case SYN_IR_MAP_EXISTS:
+    case SYN_IR_STAT_ADD:
+    case SYN_IR_STAT_READ:
+    case SYN_IR_ITERATE_BEGIN:
+        return true;
+    default:
+        return false;
+    }
+}

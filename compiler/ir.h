@@ -250,6 +250,8 @@ syn_ir_instruction *syn_ir_append(syn_ir_program *program, syn_ir_function *func
                                   syn_ir_opcode opcode, const syn_location *location);
 uint32_t syn_ir_string(syn_ir_program *program, const char *text);
 bool syn_ir_is_terminator(syn_ir_opcode opcode);
+/* Whether an instruction of this opcode names a global in its `global`. */
+bool syn_ir_names_global(syn_ir_opcode opcode);
 
 /* -p3 (compiler/ir_print.c). */
 void syn_ir_print(syn_buffer *out, const syn_ir_program *program);

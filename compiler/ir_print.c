@@ -106,21 +106,9 @@ static void print_instruction(syn_buffer *out, const syn_ir_program *program, co
     }
     if (instruction->size)
         syn_buffer_printf(out, " size %" PRIu32 "%s", instruction->size, instruction->is_signed ? " signed" : "");
-    switch (instruction->opcode) {
-    case SYN_IR_GLOBAL_LOAD:
-    case SYN_IR_GLOBAL_STORE:
-    case SYN_IR_GLOBAL_ADD:
-    case SYN_IR_MAP_LOAD:
-    case SYN_IR_MAP_STORE:
-    case SYN_IR_MAP_ADD:
-    case SYN_IR_MAP_DELETE:
-    case SYN_IR_MAP_CLEAR:
-    case SYN_IR_MAP_EXISTS:
-    case SYN_IR_STAT_ADD:
-    case SYN_IR_STAT_READ:
-    case SYN_IR_ITERATE_BEGIN:
+    if (syn_ir_names_global(instruction->opcode))
         syn_buffer_printf(out, " %s", program->globals[instruction->global].name);
-        break;
+    switch (instruction->opcode) {
     case SYN_IR_PRINT:
     case SYN_IR_FORMAT:
         syn_buffer_printf(out, " e%" PRIu32, instruction->event);

@@ -284,15 +284,18 @@ static syn_status load(syn_state *state, const char *chunk_name, const char *tex
                    : syn_program_parse(&state->program, name, text, length, &state->diagnostics, &environment);
     if (!result.file)
         return result.incomplete ? SYN_ERROR_INCOMPLETE : SYN_ERROR_SYNTAX;
-    /* New code invalidates an earlier check; a running program keeps its
-     * own until syn_update replaces it. */
-    if (!state->session) {
-        syn_ir_program_free(state->ir);
-        state->ir = NULL;
-        syn_semantic_program_free(state->checked);
-        state->checked = NULL;
-    }
+    syn_state_program_changed(state);
     return SYN_OK;
+}
+
+void syn_state_program_changed(syn_state *state)
+{
+    if (state->session)
+        return;
+    syn_ir_program_free(state->ir);
+    state->ir = NULL;
+    syn_semantic_program_free(state->checked);
+    state->checked = NULL;
 }
 
 syn_status syn_load_string(syn_state *state, const char *chunk_name, const char *text, size_t length)

@@ -10,21 +10,37 @@
 #include "runtime/state.h"
 #include "util/memory.h"
 
-/* The global NAME of the running script, or -1 (reported). */
-static int32_t find(syn_state *state, const char *name, syn_status *status)
+/* The global NAME of the running script: its maps, index and description. */
+typedef struct found_global {
+    syn_maps *maps;
+    uint32_t index;
+    const syn_ir_global *global;
+} found_global;
+
+static syn_status find(syn_state *state, const char *name, found_global *found)
 {
     if (!state->session) {
         syn_error(&state->diagnostics, NULL, "no script is running: its globals exist from syn_start to syn_stop");
-        *status = SYN_ERROR_STATE;
-        return -1;
+        return SYN_ERROR_STATE;
     }
     int32_t index = name ? syn_maps_find_global(&state->session->maps, name) : -1;
     if (index < 0) {
         syn_error(&state->diagnostics, NULL, "the running script has no global named '%s' (or never uses it)",
                   name ? name : "(null)");
-        *status = SYN_ERROR_USAGE;
+        return SYN_ERROR_USAGE;
     }
-    return index;
+    found->maps = &state->session->maps;
+    found->index = index;
+    found->global = &found->maps->program->globals[index];
+    return SYN_OK;
+}
+
+/* A scalar takes no keys. */
+static bool keys_fit_scalar(syn_state *state, const char *name, unsigned key_count)
+{
+    if (key_count)
+        syn_error(&state->diagnostics, NULL, "'%s' is a scalar: it takes no keys", name);
+    return key_count == 0;
 }
 
 static syn_value_kind kind_of(syn_ir_register_kind kind)
@@ -71,61 +87,56 @@ static const char *keep(syn_state *state, const char *text)
 
 syn_status syn_global_describe(syn_state *state, const char *name, syn_global_info *info)
 {
-    syn_status status = SYN_OK;
-    int32_t index = find(state, name, &status);
-    if (index < 0)
+    found_global target;
+    syn_status status = find(state, name, &target);
+    if (status != SYN_OK)
         return status;
-    const syn_ir_global *global = &state->session->maps.program->globals[index];
     memset(info, 0, sizeof(*info));
-    info->kind = global->kind == SYN_IR_GLOBAL_SCALAR  ? SYN_GLOBAL_SCALAR
-               : global->kind == SYN_IR_GLOBAL_ARRAY ? SYN_GLOBAL_ARRAY
+    info->kind = target.global->kind == SYN_IR_GLOBAL_SCALAR  ? SYN_GLOBAL_SCALAR
+               : target.global->kind == SYN_IR_GLOBAL_ARRAY ? SYN_GLOBAL_ARRAY
                                                        : SYN_GLOBAL_STATISTIC;
-    info->value_kind = kind_of(global->value_kind);
-    info->key_count = global->key_count < SYN_MAX_KEYS ? global->key_count : SYN_MAX_KEYS;
+    info->value_kind = kind_of(target.global->value_kind);
+    info->key_count = target.global->key_count < SYN_MAX_KEYS ? target.global->key_count : SYN_MAX_KEYS;
     for (unsigned k = 0; k < info->key_count; k++)
-        info->key_kinds[k] = kind_of(global->key_kinds[k]);
+        info->key_kinds[k] = kind_of(target.global->key_kinds[k]);
     return SYN_OK;
 }
 
 syn_status syn_global_get(syn_state *state, const char *name, const syn_value *keys, unsigned key_count,
                           syn_value *value, bool *present)
 {
-    syn_status status = SYN_OK;
-    int32_t index = find(state, name, &status);
-    if (index < 0)
+    found_global target;
+    syn_status status = find(state, name, &target);
+    if (status != SYN_OK)
         return status;
-    syn_maps *maps = &state->session->maps;
-    const syn_ir_global *global = &maps->program->globals[index];
-    value->kind = kind_of(global->value_kind);
+    value->kind = kind_of(target.global->value_kind);
     value->number = 0;
     value->string = NULL;
-    if (global->kind == SYN_IR_GLOBAL_STATISTIC) {
+    if (target.global->kind == SYN_IR_GLOBAL_STATISTIC) {
         syn_error(&state->diagnostics, NULL, "'%s' is a statistic: syn_statistic_get reads it", name);
         return SYN_ERROR_USAGE;
     }
-    if (global->kind == SYN_IR_GLOBAL_SCALAR) {
-        if (key_count) {
-            syn_error(&state->diagnostics, NULL, "'%s' is a scalar: it takes no keys", name);
+    if (target.global->kind == SYN_IR_GLOBAL_SCALAR) {
+        if (!keys_fit_scalar(state, name, key_count))
             return SYN_ERROR_USAGE;
-        }
         if (value->kind == SYN_VALUE_STRING)
-            value->string = keep(state, syn_maps_global_string(maps, (uint32_t)index));
+            value->string = keep(state, syn_maps_global_string(target.maps, target.index));
         else
-            value->number = syn_maps_global_long(maps, (uint32_t)index);
+            value->number = syn_maps_global_long(target.maps, target.index);
         if (present)
             *present = true;
         return SYN_OK;
     }
     uint8_t *key;
-    if (!pack_keys(state, (uint32_t)index, keys, key_count, &key))
+    if (!pack_keys(state, target.index, keys, key_count, &key))
         return SYN_ERROR_USAGE;
-    char *text = syn_calloc(1, maps->program->max_string_length + 1);
-    syn_map_value found = {0};
-    bool there = syn_maps_lookup(maps, (uint32_t)index, key, &found, text);
+    char *text = syn_calloc(1, target.maps->program->max_string_length + 1);
+    syn_map_value looked_up = {0};
+    bool there = syn_maps_lookup(target.maps, target.index, key, &looked_up, text);
     if (value->kind == SYN_VALUE_STRING)
         value->string = keep(state, there ? text : "");
     else
-        value->number = there ? found.number : 0;
+        value->number = there ? looked_up.number : 0;
     if (present)
         *present = there;
     free(text);
@@ -136,41 +147,37 @@ syn_status syn_global_get(syn_state *state, const char *name, const syn_value *k
 syn_status syn_global_set(syn_state *state, const char *name, const syn_value *keys, unsigned key_count,
                           const syn_value *value)
 {
-    syn_status status = SYN_OK;
-    int32_t index = find(state, name, &status);
-    if (index < 0)
+    found_global target;
+    syn_status status = find(state, name, &target);
+    if (status != SYN_OK)
         return status;
-    syn_maps *maps = &state->session->maps;
-    const syn_ir_global *global = &maps->program->globals[index];
-    syn_value_kind wanted = kind_of(global->value_kind);
-    if (global->kind == SYN_IR_GLOBAL_STATISTIC || !value || value->kind != wanted ||
+    syn_value_kind wanted = kind_of(target.global->value_kind);
+    if (target.global->kind == SYN_IR_GLOBAL_STATISTIC || !value || value->kind != wanted ||
         (wanted == SYN_VALUE_STRING && !value->string)) {
         syn_error(&state->diagnostics, NULL, "'%s' holds %s", name,
-                  global->kind == SYN_IR_GLOBAL_STATISTIC ? "a statistic, which only the script adds to"
+                  target.global->kind == SYN_IR_GLOBAL_STATISTIC ? "a statistic, which only the script adds to"
                   : wanted == SYN_VALUE_STRING            ? "strings"
                                                           : "numbers");
         return SYN_ERROR_USAGE;
     }
-    if (global->kind == SYN_IR_GLOBAL_SCALAR) {
-        if (key_count) {
-            syn_error(&state->diagnostics, NULL, "'%s' is a scalar: it takes no keys", name);
+    if (target.global->kind == SYN_IR_GLOBAL_SCALAR) {
+        if (!keys_fit_scalar(state, name, key_count))
             return SYN_ERROR_USAGE;
-        }
         if (wanted == SYN_VALUE_STRING)
-            syn_maps_set_global_string(maps, (uint32_t)index, value->string);
+            syn_maps_set_global_string(target.maps, target.index, value->string);
         else
-            syn_maps_set_global_long(maps, (uint32_t)index, value->number);
+            syn_maps_set_global_long(target.maps, target.index, value->number);
         return SYN_OK;
     }
     uint8_t *key;
-    if (!pack_keys(state, (uint32_t)index, keys, key_count, &key))
+    if (!pack_keys(state, target.index, keys, key_count, &key))
         return SYN_ERROR_USAGE;
     syn_map_value stored = {.number = value->number, .string = value->string};
-    bool fitted = syn_maps_store(maps, (uint32_t)index, key, &stored);
+    bool fitted = syn_maps_store(target.maps, target.index, key, &stored);
     free(key);
     if (!fitted) {
         syn_error(&state->diagnostics, NULL, "'%s' is full (%u elements): raise MAXMAPENTRIES or declare it bigger",
-                  name, global->max_entries);
+                  name, target.global->max_entries);
         return SYN_ERROR_RUNTIME;
     }
     return SYN_OK;
@@ -178,64 +185,61 @@ syn_status syn_global_set(syn_state *state, const char *name, const syn_value *k
 
 syn_status syn_global_delete(syn_state *state, const char *name, const syn_value *keys, unsigned key_count)
 {
-    syn_status status = SYN_OK;
-    int32_t index = find(state, name, &status);
-    if (index < 0)
+    found_global target;
+    syn_status status = find(state, name, &target);
+    if (status != SYN_OK)
         return status;
-    syn_maps *maps = &state->session->maps;
     if (!key_count) {
-        syn_maps_clear(maps, (uint32_t)index);
+        syn_maps_clear(target.maps, target.index);
         return SYN_OK;
     }
     uint8_t *key;
-    if (!pack_keys(state, (uint32_t)index, keys, key_count, &key))
+    if (!pack_keys(state, target.index, keys, key_count, &key))
         return SYN_ERROR_USAGE;
-    syn_maps_delete(maps, (uint32_t)index, key);
+    syn_maps_delete(target.maps, target.index, key);
     free(key);
     return SYN_OK;
 }
 
 syn_status syn_global_foreach(syn_state *state, const char *name, syn_global_visitor visit, void *user_data)
 {
-    syn_status status = SYN_OK;
-    int32_t index = find(state, name, &status);
-    if (index < 0)
+    found_global target;
+    syn_status status = find(state, name, &target);
+    if (status != SYN_OK)
         return status;
-    syn_maps *maps = &state->session->maps;
-    const syn_ir_global *global = &maps->program->globals[index];
-    if (!visit || !global->key_count) {
+    if (!visit || !target.global->key_count) {
         syn_error(&state->diagnostics, NULL, "'%s' is not an array: syn_global_get reads it", name);
         return SYN_ERROR_USAGE;
     }
     uint8_t *packed;
-    uint32_t count = syn_maps_keys(maps, (uint32_t)index, &packed);
-    char *text = syn_calloc(1, maps->program->max_string_length + 1);
+    uint32_t count = syn_maps_keys(target.maps, target.index, &packed);
+    char *text = syn_calloc(1, target.maps->program->max_string_length + 1);
     for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *key = packed + (size_t)i * maps->key_sizes[index];
+        const uint8_t *key = packed + (size_t)i * target.maps->key_sizes[target.index];
         syn_map_value decoded[SYN_MAX_KEYS + 1];
         syn_value keys[SYN_MAX_KEYS];
-        if (global->key_count > SYN_MAX_KEYS)
+        if (target.global->key_count > SYN_MAX_KEYS)
             break;
-        syn_maps_decode_key(maps, (uint32_t)index, key, decoded);
-        for (uint32_t k = 0; k < global->key_count; k++)
-            keys[k] = (syn_value){.kind = kind_of(global->key_kinds[k]), .number = decoded[k].number,
+        syn_maps_decode_key(target.maps, target.index, key, decoded);
+        for (uint32_t k = 0; k < target.global->key_count; k++)
+            keys[k] = (syn_value){.kind = kind_of(target.global->key_kinds[k]), .number = decoded[k].number,
                                   .string = decoded[k].string};
-        syn_value value = {.kind = kind_of(global->value_kind)};
-        if (global->kind == SYN_IR_GLOBAL_STATISTIC) {
+        syn_value value = {.kind = kind_of(target.global->value_kind)};
+        if (target.global->kind == SYN_IR_GLOBAL_STATISTIC) {
             syn_statistic statistic;
             value.kind = SYN_VALUE_LONG;
-            if (!syn_maps_stat_read(maps, (uint32_t)index, key, &statistic))
+            if (!syn_maps_stat_read(target.maps, target.index, key, &statistic))
                 continue;
             value.number = statistic.count;
             syn_statistic_release(&statistic);
         } else {
-            syn_map_value found = {0};
-            if (!syn_maps_lookup(maps, (uint32_t)index, key, &found, text))
+            syn_map_value looked_up = {0};
+            if (!syn_maps_lookup(target.maps, target.index, key, &looked_up, text))
                 continue;   /* deleted since the keys were listed */
-            value.number = found.number;
+            value.number = looked_up.number;
             value.string = value.kind == SYN_VALUE_STRING ? text : NULL;
         }
-        if (!visit(keys, global->key_count, &value, user_data))
+        if (!visit(keys, target.global->key_count, &value, user_data))
             break;
     }
     free(text);
@@ -246,26 +250,24 @@ syn_status syn_global_foreach(syn_state *state, const char *name, syn_global_vis
 syn_status syn_statistic_get(syn_state *state, const char *name, const syn_value *keys, unsigned key_count,
                              syn_statistic_values *values)
 {
-    syn_status status = SYN_OK;
-    int32_t index = find(state, name, &status);
-    if (index < 0)
+    found_global target;
+    syn_status status = find(state, name, &target);
+    if (status != SYN_OK)
         return status;
-    syn_maps *maps = &state->session->maps;
-    const syn_ir_global *global = &maps->program->globals[index];
     memset(values, 0, sizeof(*values));
-    if (global->kind != SYN_IR_GLOBAL_STATISTIC) {
+    if (target.global->kind != SYN_IR_GLOBAL_STATISTIC) {
         syn_error(&state->diagnostics, NULL, "'%s' is not a statistic (it is filled with =, not <<<)", name);
         return SYN_ERROR_USAGE;
     }
     uint8_t *key;
-    if (global->key_count) {
-        if (!pack_keys(state, (uint32_t)index, keys, key_count, &key))
+    if (target.global->key_count) {
+        if (!pack_keys(state, target.index, keys, key_count, &key))
             return SYN_ERROR_USAGE;
     } else {
         key = syn_calloc(1, 8);
     }
     syn_statistic statistic;
-    bool there = syn_maps_stat_read(maps, (uint32_t)index, key, &statistic);
+    bool there = syn_maps_stat_read(target.maps, target.index, key, &statistic);
     free(key);
     if (!there)
         return SYN_OK;
@@ -284,11 +286,11 @@ syn_status syn_statistic_get(syn_state *state, const char *name, const syn_value
         state->returned_buckets = syn_calloc(statistic.bucket_count, sizeof(int64_t));
         state->returned_lows = syn_calloc(statistic.bucket_count, sizeof(int64_t));
         memcpy(state->returned_buckets, statistic.buckets, statistic.bucket_count * sizeof(int64_t));
-        syn_maps_bucket_lows(global, state->returned_lows, statistic.bucket_count);
+        syn_maps_bucket_lows(target.global, state->returned_lows, statistic.bucket_count);
         values->bucket_count = statistic.bucket_count;
         values->buckets = (const long long *)state->returned_buckets;
         values->bucket_lows = (const long long *)state->returned_lows;
-        values->log_histogram = global->log_histogram;
+        values->log_histogram = target.global->log_histogram;
     }
     syn_statistic_release(&statistic);
     return SYN_OK;

@@ -592,31 +592,10 @@ static regex_t *compiled_regex(syn_interpreter *interpreter, uint32_t string, co
     return &entry->compiled;
 }
 
+/* A builtin, or a function of the host (SYN_IR_HOST_CALL): the same
+ * arguments in, a number or a string out, a message when it fails. */
 static bool builtin(syn_interpreter *interpreter, frame *current, const syn_ir_instruction *instruction,
                     fault *problem)
-{
-    const syn_builtin *called = syn_builtin_at(instruction->op);
-    syn_builtin_value arguments[SYN_BUILTIN_MAX_PARAMETERS];
-    for (uint32_t i = 0; i < instruction->argument_count && i < SYN_BUILTIN_MAX_PARAMETERS; i++) {
-        arguments[i].number = current->registers[instruction->arguments[i]].number;
-        arguments[i].string = current->registers[instruction->arguments[i]].string;
-    }
-    value *target = instruction->dest != SYN_IR_NO_REGISTER ? &current->registers[instruction->dest] : NULL;
-    int64_t number = 0;
-    char message[256];
-    if (!syn_userspace_builtin(called->name, arguments, instruction->argument_count, &interpreter->host, &number,
-                               target ? target->string : NULL, string_size(interpreter), message,
-                               sizeof(message))) {
-        raise_fault(problem, instruction, "%s", message);
-        return false;
-    }
-    if (target && !target->string)
-        target->number = number;
-    return true;
-}
-
-static bool host_call(syn_interpreter *interpreter, frame *current, const syn_ir_instruction *instruction,
-                      fault *problem)
 {
     syn_builtin_value arguments[SYN_BUILTIN_MAX_PARAMETERS];
     for (uint32_t i = 0; i < instruction->argument_count && i < SYN_BUILTIN_MAX_PARAMETERS; i++) {
@@ -626,10 +605,18 @@ static bool host_call(syn_interpreter *interpreter, frame *current, const syn_ir
     value *target = instruction->dest != SYN_IR_NO_REGISTER ? &current->registers[instruction->dest] : NULL;
     int64_t number = 0;
     char message[256] = "";
-    if (!interpreter->host.host_function ||
-        !interpreter->host.host_function(interpreter->host.context, instruction->op, arguments,
-                                         instruction->argument_count, &number, target ? target->string : NULL,
-                                         string_size(interpreter), message, sizeof(message))) {
+    const syn_interpreter_host *host = &interpreter->host;
+    bool done;
+    if (instruction->opcode == SYN_IR_HOST_CALL)
+        done = host->host_function &&
+               host->host_function(host->context, instruction->op, arguments, instruction->argument_count, &number,
+                                   target ? target->string : NULL, string_size(interpreter), message,
+                                   sizeof(message));
+    else
+        done = syn_userspace_builtin(syn_builtin_at(instruction->op)->name, arguments, instruction->argument_count,
+                                     host, &number, target ? target->string : NULL, string_size(interpreter),
+                                     message, sizeof(message));
+    if (!done) {
         raise_fault(problem, instruction, "%s", message[0] ? message : "the host function failed");
         return false;
     }
@@ -790,7 +777,7 @@ static bool execute(syn_interpreter *interpreter, frame *current, const syn_ir_i
         raise_fault(problem, instruction, "%s", a->string);
         return false;
     case SYN_IR_CALL: return call(interpreter, current, instruction, problem);
-    case SYN_IR_HOST_CALL: return host_call(interpreter, current, instruction, problem);
+    case SYN_IR_HOST_CALL: return builtin(interpreter, current, instruction, problem);
     case SYN_IR_ITERATE_BEGIN: iterate_begin(interpreter, current, instruction); return true;
     case SYN_IR_ITERATE_END:
         if ((uint32_t)instruction->immediate < current->iterator_count)

@@ -192,12 +192,7 @@ syn_status syn_unload(syn_state *state, const char *chunk_name)
     for (syn_file *file = state->program.files; file; file = file->next) {
         if (strcmp(file->source->name, chunk_name) == 0) {
             syn_program_remove(&state->program, file);
-            if (!state->session) {
-                syn_ir_program_free(state->ir);
-                state->ir = NULL;
-                syn_semantic_program_free(state->checked);
-                state->checked = NULL;
-            }
+            syn_state_program_changed(state);
             return SYN_OK;
         }
     }

@@ -70,6 +70,10 @@ struct syn_state {
     int stats_fd;                         /* syn_count_hits: holds the kernel's BPF accounting on */
 };
 
+/* The program changed: an earlier check and its IR no longer hold.  A
+ * running script keeps its own until syn_update replaces them. */
+void syn_state_program_changed(syn_state *state);
+
 /* Lowers the checked program to IR, checking it first when needed. */
 syn_status syn_compile(syn_state *state);
 /* Stops a running script (syn_free's part). */
