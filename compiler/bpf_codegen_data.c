@@ -497,26 +497,13 @@ static void statistic_add(syn_bpf_generator *g, const syn_ir_instruction *instru
     syn_bpf_label_place(e, done);
 }
 
+/* Strings, and what touches globals, except what only the interpreter
+ * does (reading a statistic, iterating). */
 bool syn_bpf_is_data(syn_ir_opcode opcode)
 {
-    switch (opcode) {
-    case SYN_IR_STRING_CONSTANT:
-    case SYN_IR_CONCAT:
-    case SYN_IR_STRING_COMPARE:
-    case SYN_IR_GLOBAL_LOAD:
-    case SYN_IR_GLOBAL_STORE:
-    case SYN_IR_GLOBAL_ADD:
-    case SYN_IR_MAP_LOAD:
-    case SYN_IR_MAP_STORE:
-    case SYN_IR_MAP_ADD:
-    case SYN_IR_MAP_DELETE:
-    case SYN_IR_MAP_CLEAR:
-    case SYN_IR_MAP_EXISTS:
-    case SYN_IR_STAT_ADD:
+    if (opcode == SYN_IR_STRING_CONSTANT || opcode == SYN_IR_CONCAT || opcode == SYN_IR_STRING_COMPARE)
         return true;
-    default:
-        return false;
-    }
+    return syn_ir_names_global(opcode) && opcode != SYN_IR_STAT_READ && opcode != SYN_IR_ITERATE_BEGIN;
 }
 
 void syn_bpf_generate_data(syn_bpf_generator *g, const syn_ir_instruction *instruction)
