@@ -231,6 +231,10 @@ static int run(syn_state *state, const syn_options *options)
     running_state = state;
     handle_signals();
     status = syn_start(state);
+    if (status == SYN_OK && options->serve && syn_serve_metrics(state, options->serve) != SYN_OK) {
+        syn_stop(state);
+        status = SYN_ERROR_USAGE;
+    }
     if (child > 0) {
         if (status == SYN_OK) {
             ssize_t released = write(release_fd, "g", 1);

@@ -54,6 +54,8 @@ void syn_options_print_help(const char *program)
            "  -o FILE          write output to FILE\n"
            "  --format=json    output as JSON objects, one a line: printed text, histograms\n"
            "                   and the globals shown at the end (doc/running.md)\n"
+           "  --serve HOST:PORT  serve the globals as Prometheus metrics over HTTP while the\n"
+           "                   script runs (:PORT for every address; doc/running.md)\n"
            "  -c CMD           run CMD (with /bin/sh) once the probes are attached, stop\n"
            "                   when it exits; target() is its process id, and a bare\n"
            "                   process.function(...) probes its program\n"
@@ -113,6 +115,7 @@ enum {
     OPTION_DUMP_PROBE_ALIASES,
     OPTION_DOC_REFERENCE,
     OPTION_FORMAT,
+    OPTION_SERVE,
 };
 
 bool syn_options_library_query(const syn_options *options)
@@ -139,6 +142,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {"kernel-features", required_argument, NULL, OPTION_KERNEL_FEATURES},
         {"format", required_argument, NULL, OPTION_FORMAT},
+        {"serve", required_argument, NULL, OPTION_SERVE},
         {"dump-probe-types", no_argument, NULL, OPTION_DUMP_PROBE_TYPES},
         {"doc", required_argument, NULL, OPTION_DOC},
         {"dump-functions", no_argument, NULL, OPTION_DUMP_FUNCTIONS},
@@ -192,6 +196,7 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
             break;
         case 'r': options->kernel_release = optarg; break;
         case 'a': options->architecture = optarg; break;
+        case OPTION_SERVE: options->serve = optarg; break;
         case OPTION_FORMAT:
             if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
                 usage_error(program, "--format is json or text, not '%s'", optarg);
@@ -233,6 +238,8 @@ int syn_options_parse(syn_options *options, int argc, char **argv)
         default:
             if (optopt == OPTION_DOC) {
                 usage_error(program, "%s", "option --doc needs a name");
+            } else if (optopt == OPTION_SERVE) {
+                usage_error(program, "%s", "option --serve needs HOST:PORT");
             } else if (optopt == OPTION_FORMAT) {
                 usage_error(program, "%s", "option --format needs json or text");
             } else if (optopt == OPTION_KERNEL_FEATURES) {

@@ -38,6 +38,7 @@ typedef struct syn_options {
     unsigned buffer_megabytes;  /* -s */
     bool interactive;           /* -i, or no script on a terminal: the REPL */
     bool json;                  /* --format json */
+    const char *serve;          /* --serve HOST:PORT */
     bool help;
     bool version;
     /* The library (doc/library.md): these need no script. */

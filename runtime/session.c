@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "runtime/display.h"
+#include "runtime/metrics.h"
 #include "runtime/privileges.h"
 #include "runtime/render.h"
 #include "runtime/state.h"
@@ -312,7 +313,7 @@ static bool add_watch(syn_session *session, int fd, uint64_t tag)
     return epoll_ctl(session->epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0;
 }
 
-enum { TAG_RING = 1, TAG_STOP = 2, TAG_TIMER = 16 };
+enum { TAG_RING = 1, TAG_STOP = 2, TAG_METRICS = 3, TAG_TIMER = 16 };
 
 bool syn_session_start_timers(syn_state *state)
 {
@@ -357,6 +358,8 @@ static void session_free(syn_session *session)
     if (!session)
         return;
     syn_session_stop_timers(session);
+    if (session->metrics_fd >= 0)
+        close(session->metrics_fd);
     free(session->started);
     free(session->applied);
     if (session->ring)
@@ -451,7 +454,7 @@ syn_status syn_start(syn_state *state)
     syn_session *session = syn_calloc(1, sizeof(*session));
     syn_kernel_reader_init(&session->reader);
     syn_listeners_init(&session->listeners);
-    session->epoll_fd = session->stop_fd = -1;
+    session->epoll_fd = session->stop_fd = session->metrics_fd = -1;
     session->program = state->ir;
     session->target_pid = state->target_pid;
     state->session = session;
@@ -552,6 +555,8 @@ syn_status syn_service(syn_state *state, int timeout_ms)
                 read_records(session);
             } else if (tag == TAG_STOP) {
                 finish(session);
+            } else if (tag == TAG_METRICS) {
+                syn_metrics_answer(session->metrics_fd, &session->maps);
             } else if (tag >= TAG_TIMER) {
                 run_timer(state, (uint32_t)(tag - TAG_TIMER));
             }
@@ -637,7 +642,7 @@ syn_status syn_session_verify(syn_state *state, syn_buffer *out)
     syn_session *session = syn_calloc(1, sizeof(*session));
     syn_kernel_reader_init(&session->reader);
     syn_listeners_init(&session->listeners);
-    session->epoll_fd = session->stop_fd = -1;
+    session->epoll_fd = session->stop_fd = session->metrics_fd = -1;
     session->program = state->ir;
     state->session = session;
     status = prepare(state, false);
@@ -651,4 +656,28 @@ syn_status syn_session_verify(syn_state *state, syn_buffer *out)
     session_free(session);
     state->session = NULL;
     return status;
+}
+
+syn_status syn_serve_metrics(syn_state *state, const char *address)
+{
+    syn_session *session = state->session;
+    if (!session) {
+        syn_error(&state->diagnostics, NULL, "syn_serve_metrics: no script is running (call syn_start first)");
+        return SYN_ERROR_STATE;
+    }
+    char error[512];
+    int fd = syn_metrics_listen(address, error, sizeof(error));
+    if (fd < 0) {
+        syn_error(&state->diagnostics, NULL, "%s", error);
+        return SYN_ERROR_USAGE;
+    }
+    if (!add_watch(session, fd, TAG_METRICS)) {
+        syn_error(&state->diagnostics, NULL, "cannot serve metrics: %s", strerror(errno));
+        close(fd);
+        return SYN_ERROR_ATTACH;
+    }
+    if (session->metrics_fd >= 0)
+        close(session->metrics_fd);
+    session->metrics_fd = fd;
+    return SYN_OK;
 }

@@ -42,6 +42,7 @@ typedef struct syn_session {
     bool fault_reported;
     bool errors_forgiven;        /* syn_evaluate runs statements: an error ends nothing */
     bool detached;               /* syn_stop detached the probes */
+    int metrics_fd;              /* syn_serve_metrics's listening socket, or -1 */
     uint32_t records_read;       /* by the current read of the buffer (runtime/session.c) */
     volatile sig_atomic_t interrupted;
     int64_t target_pid;

@@ -322,6 +322,15 @@ syn_status syn_register_function(syn_state *state, const char *name, syn_value_k
                                  const syn_value_kind *parameters, unsigned parameter_count,
                                  syn_host_function function, void *user_data);
 
+/* Serves the running script's globals as Prometheus metrics (text format
+ * 0.0.4) over HTTP on "HOST:PORT" (":PORT" for every address), answered by
+ * syn_service between events: scalars as gauges, arrays as series labelled
+ * key (or key1, key2, ...), statistics as histograms with their buckets (or
+ * summaries of count and sum); strings as a `value` label of a series of 1.
+ * Names get the prefix syn_.  SYN_ERROR_USAGE when the address cannot be
+ * used; SYN_ERROR_STATE when no script runs. */
+syn_status syn_serve_metrics(syn_state *state, const char *address);
+
 /* Compiles, loads, attaches and serves the program until it exits, a stop
  * is requested, or timeout_ms passes (negative: no timeout); then stops it.
  * Returns the script's status: SYN_OK, or SYN_ERROR_RUNTIME after a
