@@ -287,6 +287,10 @@ int main(int argc, char **argv)
     /* Output reaches a pipe or file as it is produced, as stap's does. */
     setvbuf(output ? output : stdout, NULL, _IOLBF, 0);
     syn_state *state = syn_new();
+    /* syn's output is complete once syn_stop returns: the kernel's waits in
+     * detaching perf events need not hold up the shell (runtime/probes/background_release.c). */
+    if (state)
+        syn_set_background_detach(state, true);
     if (output)
         syn_set_output_file(state, output);
     code = configure(state, &options);

@@ -246,6 +246,11 @@ void syn_set_growing(syn_state *state, bool growing)
     state->growing = growing;
 }
 
+void syn_set_background_detach(syn_state *state, bool background)
+{
+    state->background_detach = background;
+}
+
 syn_status syn_set_kernel_features(syn_state *state, const char *features)
 {
     char error[256];

@@ -307,6 +307,16 @@ syn_status syn_loader_attach(syn_loader *loader, syn_kernel *kernel, syn_diagnos
     return SYN_OK;
 }
 
+void syn_loader_release_in_background(syn_loader *loader)
+{
+    syn_attachment **attachments = syn_calloc(loader->count ? loader->count : 1, sizeof(*attachments));
+    for (uint32_t p = 0; p < loader->count; p++)
+        attachments[p] = &loader->programs[p].attachment;
+    syn_attachments_release_in_background(attachments, loader->count);
+    free(attachments);
+    syn_loader_release(loader);
+}
+
 void syn_loader_release(syn_loader *loader)
 {
     for (uint32_t p = 0; p < loader->count; p++) {

@@ -53,5 +53,9 @@ uint32_t syn_loader_kept(const syn_loader *loader);
 /* Attaches the programs not attached yet. */
 syn_status syn_loader_attach(syn_loader *loader, syn_kernel *kernel, syn_diagnostics *diagnostics);
 void syn_loader_release(syn_loader *loader);
+/* The same, with the detachments that wait in the kernel done by a
+ * background process (syn_attachments_release_in_background), so that the
+ * caller need not wait for them: for probes the exit flag has stopped. */
+void syn_loader_release_in_background(syn_loader *loader);
 
 #endif

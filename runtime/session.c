@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -206,6 +208,30 @@ static int handle_record(void *context, void *data, size_t size)
     return 0;
 }
 
+/* Reads what the stopped probes left in the buffer.  A probe already running
+ * when the exit flag was set may not have finished its record (reserved, not
+ * yet committed: libbpf's read stops there), so the read goes on until the
+ * consumer has caught up with the producer, for 100 ms at most. */
+static void drain(syn_session *session)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    const volatile uint64_t *positions = mmap(NULL, 2 * (size_t)page, PROT_READ, MAP_SHARED,
+                                              session->maps.events_fd, 0);
+    ring_buffer__consume(session->ring);
+    if (positions == MAP_FAILED)
+        return;
+    int64_t deadline = clock_ns(CLOCK_MONOTONIC) + 100 * 1000000LL;
+    for (;;) {
+        uint64_t consumer = __atomic_load_n(&positions[0], __ATOMIC_ACQUIRE);
+        uint64_t producer = __atomic_load_n(&positions[page / 8], __ATOMIC_ACQUIRE);
+        if (consumer >= producer || clock_ns(CLOCK_MONOTONIC) > deadline)
+            break;
+        sched_yield();
+        ring_buffer__consume(session->ring);
+    }
+    munmap((void *)positions, 2 * (size_t)page);
+}
+
 /* Reads what the kernel probes wrote, a bounded amount while they run. */
 static void read_records(syn_session *session)
 {
@@ -364,7 +390,10 @@ static void session_free(syn_session *session)
     free(session->applied);
     if (session->ring)
         ring_buffer__free(session->ring);
-    syn_loader_release(&session->loader);
+    if (session->release_in_background)
+        syn_loader_release_in_background(&session->loader);
+    else
+        syn_loader_release(&session->loader);
     syn_interpreter_free(session->interpreter);
     syn_kernel_reader_release(&session->reader);
     syn_listeners_release(&session->listeners);
@@ -457,6 +486,7 @@ syn_status syn_start(syn_state *state)
     session->epoll_fd = session->stop_fd = session->metrics_fd = -1;
     session->program = state->ir;
     session->target_pid = state->target_pid;
+    session->release_in_background = state->background_detach;
     state->session = session;
     status = prepare(state, true);
     if (status == SYN_OK) {
@@ -573,12 +603,13 @@ syn_status syn_stop(syn_state *state)
     syn_session *session = state->session;
     if (!session)
         return SYN_ERROR_STATE;
-    /* Detach first, then take what the probes wrote before it, then end. */
-    for (uint32_t p = 0; p < session->loader.count; p++)
-        syn_attachment_release(&session->loader.programs[p].attachment);
-    session->detached = true;   /* the buffer holds no more than it does now: read it all */
+    /* Stop the probes, take what they wrote, then end.  The exit flag makes every kernel probe a
+     * no-op from its next event on, at once; the probes are detached after the end probes, when the
+     * session is freed, since detaching waits in the kernel (syn_loader_release_in_background). */
+    finish(session);
+    session->detached = true;   /* the buffer holds no more than it will now: read it all */
     if (session->ring)
-        ring_buffer__consume(session->ring);
+        drain(session);
     check_flags(state);
     uint64_t lost = syn_maps_lost_events(&session->maps);
     if (lost)

@@ -41,7 +41,8 @@ typedef struct syn_session {
     bool failed;                 /* a runtime error ended it */
     bool fault_reported;
     bool errors_forgiven;        /* syn_evaluate runs statements: an error ends nothing */
-    bool detached;               /* syn_stop detached the probes */
+    bool detached;               /* syn_stop stopped the probes: they write no more */
+    bool release_in_background;  /* syn_set_background_detach */
     int metrics_fd;              /* syn_serve_metrics's listening socket, or -1 */
     uint32_t records_read;       /* by the current read of the buffer (runtime/session.c) */
     volatile sig_atomic_t interrupted;

@@ -58,6 +58,7 @@ struct syn_state {
     int verbosity;
     bool updating;                        /* syn_update is checking a new version */
     bool growing;                         /* syn_set_growing */
+    bool background_detach;               /* syn_set_background_detach */
     bool output_json;                     /* syn_set_output_format */
     /* What the globals calls hand back, valid until the next such call. */
     char *returned_string;

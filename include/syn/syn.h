@@ -212,6 +212,14 @@ syn_status syn_update(syn_state *state);
  * that @hist_log asked for later shows what the probes saw.  The REPL sets
  * it; the first syn_update sets it too. */
 void syn_set_growing(syn_state *state, bool growing);
+/* Says that syn_stop may leave the kernel's detachment of perf-event probes
+ * (kernel.trace, kprobes and uprobes through tracefs, perf.*) to a
+ * short-lived background process, `syn-detach`: that detachment waits for
+ * RCU grace periods, tens of milliseconds a probe, while the probes already
+ * do nothing once syn_stop has begun.  The process closes the descriptors it
+ * took over and exits; it holds nothing else.  It is made with fork(), which
+ * is why it is the host's choice; `syn` sets it. */
+void syn_set_background_detach(syn_state *state, bool background);
 /* Takes the script loaded under `chunk_name` back out; its probes are
  * detached by the next syn_update.  SYN_ERROR_USAGE when there is none. */
 syn_status syn_unload(syn_state *state, const char *chunk_name);

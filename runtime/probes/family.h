@@ -35,6 +35,7 @@ typedef struct syn_attachment {
     unsigned removal_count;
     syn_attachment_undo *undos;
     unsigned undo_count;
+    bool waits_on_release;    /* closing its descriptors sleeps in the kernel (perf events) */
 } syn_attachment;
 
 typedef struct syn_probe_family {
@@ -57,6 +58,12 @@ void syn_attachment_add(syn_attachment *attachment, int fd);
 void syn_attachment_add_removal(syn_attachment *attachment, const char *file, const char *line);
 void syn_attachment_add_undo(syn_attachment *attachment, void (*undo)(void *data), void *data);
 void syn_attachment_release(syn_attachment *attachment);
+/* Hands the attachments whose release waits in the kernel to a background
+ * process that closes their descriptors and writes their tracefs removals
+ * (runtime/probes/background_release.c); the caller's copies are closed and
+ * the attachments emptied.  Those that do not wait, or all of them when no
+ * process can be made, are left for syn_attachment_release. */
+void syn_attachments_release_in_background(syn_attachment *const *attachments, unsigned count);
 
 /* Helpers for families: component `index` is `name` with no argument, or
  * with a numeric/string argument. */

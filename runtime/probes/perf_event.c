@@ -21,6 +21,7 @@ static bool open_and_attach(struct perf_event_attr *attr, int pid, int cpu, int 
         return false;
     }
     syn_attachment_add(attachment, event_fd);
+    attachment->waits_on_release = true;
     int link_fd = bpf_link_create(program_fd, event_fd, BPF_PERF_EVENT, NULL);
     if (link_fd >= 0) {
         syn_attachment_add(attachment, link_fd);
