@@ -450,7 +450,7 @@ static bool generate_probe(syn_bpf_generator *g)
     return !g->failed;
 }
 
-bool syn_bpf_generate(const syn_ir_program *program, const struct btf *btf, syn_bpf_object *object,
+bool syn_bpf_generate(const syn_ir_program *program, syn_bpf_btf_source btf, syn_bpf_object *object,
                       syn_diagnostics *diagnostics)
 {
     memset(object, 0, sizeof(*object));

@@ -262,18 +262,19 @@ static void read_string(syn_bpf_generator *g, const syn_ir_instruction *instruct
 static bool task_member(syn_bpf_generator *g, const syn_ir_instruction *instruction, const char *structure,
                         const char *member, uint32_t *offset, uint32_t *size)
 {
-    int32_t type = g->btf ? btf__find_by_name_kind(g->btf, structure, BTF_KIND_STRUCT) : -1;
+    const struct btf *btf = g->btf.get ? g->btf.get(g->btf.context) : NULL;
+    int32_t type = btf ? btf__find_by_name_kind(btf, structure, BTF_KIND_STRUCT) : -1;
     uint32_t bit_offset, bitfield;
     int32_t member_type;
     bool is_signed;
-    if (type <= 0 || !syn_btf_member(g->btf, type, member, &bit_offset, &member_type, &bitfield)) {
+    if (type <= 0 || !syn_btf_member(btf, type, member, &bit_offset, &member_type, &bitfield)) {
         syn_error(g->diagnostics, &instruction->location, "%s() needs struct %s's '%s' from the kernel's BTF",
                   syn_builtin_at(instruction->op)->name, structure, member);
         g->failed = true;
         return false;
     }
     *offset = bit_offset / 8;
-    if (!syn_btf_scalar(g->btf, member_type, size, &is_signed))
+    if (!syn_btf_scalar(btf, member_type, size, &is_signed))
         *size = 4;
     return true;
 }

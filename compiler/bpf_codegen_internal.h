@@ -34,7 +34,7 @@ typedef struct syn_bpf_generator {
     const syn_ir_program *program;
     const syn_ir_function *function;
     const syn_ir_probe *probe;
-    const struct btf *btf;
+    syn_bpf_btf_source btf;
     syn_bpf_object *object;
     syn_bpf_program *output;
     syn_bpf_emitter emitter;

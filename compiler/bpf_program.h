@@ -67,9 +67,17 @@ typedef struct syn_bpf_object {
 
 struct btf;
 
+/* Where the kernel's BTF comes from: asked for only by a program that needs
+ * a kernel type (ppid(), euid(), ...), since loading it costs milliseconds
+ * and megabytes.  get may return NULL (no BTF). */
+typedef struct syn_bpf_btf_source {
+    const struct btf *(*get)(void *context);
+    void *context;
+} syn_bpf_btf_source;
+
 /* Generates every kernel probe of the program.  False after reporting a
  * located error (something a kernel probe cannot do). */
-bool syn_bpf_generate(const syn_ir_program *program, const struct btf *btf, syn_bpf_object *object,
+bool syn_bpf_generate(const syn_ir_program *program, syn_bpf_btf_source btf, syn_bpf_object *object,
                       syn_diagnostics *diagnostics);
 void syn_bpf_object_release(syn_bpf_object *object);
 

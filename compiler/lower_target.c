@@ -28,12 +28,18 @@ typedef struct place {
 
 typedef struct target_lowering {
     syn_function_lowering *f;
-    const struct btf *btf;
     bool quiet;               /* @defined: find out, do not report */
     bool failed;
 } target_lowering;
 
 static bool lower_place(target_lowering *t, const syn_expr *expr, place *out);
+
+/* The kernel's BTF, loaded on first use: a tracefs field of a plain type
+ * needs none, and loading it costs milliseconds and megabytes. */
+static const struct btf *kernel_types(target_lowering *t)
+{
+    return syn_lower_btf(t->f->lowerer);
+}
 
 static void fail(target_lowering *t, const syn_location *location, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
@@ -62,7 +68,7 @@ static syn_ir_register long_register(target_lowering *t)
 
 static bool need_btf(target_lowering *t, const syn_location *location)
 {
-    if (t->btf)
+    if (kernel_types(t))
         return true;
     fail(t, location, "reaching into kernel structures needs the kernel's BTF, which is not available");
     return false;
@@ -70,8 +76,8 @@ static bool need_btf(target_lowering *t, const syn_location *location)
 
 static void type_name(target_lowering *t, int32_t type, char *buffer, size_t size)
 {
-    if (t->btf && type)
-        syn_btf_type_name(t->btf, type, buffer, size);
+    if (kernel_types(t) && type)
+        syn_btf_type_name(kernel_types(t), type, buffer, size);
     else
         snprintf(buffer, size, "a number");
 }
@@ -149,7 +155,7 @@ static bool aggregate_of(target_lowering *t, const syn_expr *expr, const place *
         *aggregate = base->cast_pointee;
         return true;
     }
-    int32_t resolved = base->type ? syn_btf_resolve(t->btf, base->type, &type) : -1;
+    int32_t resolved = base->type ? syn_btf_resolve(kernel_types(t), base->type, &type) : -1;
     if (type && base->in_memory && (btf_is_struct(type) || btf_is_union(type))) {
         *address = base->reg;
         *aggregate = resolved;
@@ -216,7 +222,7 @@ static bool lower_member(target_lowering *t, const syn_expr *expr, place *out)
         return false;
     uint32_t bit_offset, bit_size;
     int32_t member_type;
-    if (!syn_btf_member(t->btf, aggregate, expr->member.field, &bit_offset, &member_type, &bit_size)) {
+    if (!syn_btf_member(kernel_types(t), aggregate, expr->member.field, &bit_offset, &member_type, &bit_size)) {
         char name[256];
         type_name(t, aggregate, name, sizeof(name));
         fail(t, &expr->location, "%s has no member '%s'", name, expr->member.field);
@@ -296,7 +302,7 @@ static bool lower_element(target_lowering *t, const syn_expr *expr, place *out)
             return false;
         const struct btf_type *type = NULL;
         if (base.type)
-            syn_btf_resolve(t->btf, base.type, &type);
+            syn_btf_resolve(kernel_types(t), base.type, &type);
         int32_t element;
         if (type && btf_is_array(type) && base.in_memory) {
             element = (int32_t)btf_array(type)->type;
@@ -314,7 +320,7 @@ static bool lower_element(target_lowering *t, const syn_expr *expr, place *out)
             fail(t, &expr->location, "'[...]' needs an array or a pointer, not %s", name);
             return false;
         }
-        int64_t size = btf__resolve_size(t->btf, (uint32_t)element);
+        int64_t size = btf__resolve_size(kernel_types(t), (uint32_t)element);
         if (size <= 0) {
             fail(t, &expr->location, "cannot index elements of unknown size");
             return false;
@@ -357,7 +363,7 @@ static bool lower_cast(target_lowering *t, const syn_expr *expr, place *out)
     size_t length = strlen(name);
     while (length && (name[length - 1] == ' ' || name[length - 1] == '*'))
         name[--length] = '\0';
-    int32_t type = find_type(t->btf, name);
+    int32_t type = find_type(kernel_types(t), name);
     if (type <= 0) {
         fail(t, &expr->location, "no type '%s' in the kernel's BTF", spelling);
         return false;
@@ -398,10 +404,10 @@ static syn_ir_register value_of(target_lowering *t, const syn_expr *expr, const 
     bool is_signed = at->is_signed;
     if (at->type) {
         const struct btf_type *type;
-        syn_btf_resolve(t->btf, at->type, &type);
+        syn_btf_resolve(kernel_types(t), at->type, &type);
         if (type && (btf_is_struct(type) || btf_is_union(type) || btf_is_array(type)))
             return at->reg;
-        if (!syn_btf_scalar(t->btf, at->type, &size, &is_signed)) {
+        if (!syn_btf_scalar(kernel_types(t), at->type, &size, &is_signed)) {
             char name[256];
             type_name(t, at->type, name, sizeof(name));
             fail(t, &expr->location, "cannot read a value of type %s", name);
@@ -440,7 +446,7 @@ static bool is_defined(syn_function_lowering *f, const syn_expr *expr)
     uint32_t saved_block = f->block;
     bool saved_failed = f->failed;
     f->block = syn_ir_block_new(f->function);
-    target_lowering probe = {.f = f, .btf = syn_lower_btf(f->lowerer), .quiet = true};
+    target_lowering probe = {.f = f, .quiet = true};
     place ignored;
     const syn_expr *inner = expr->kind == SYN_EXPR_UNARY ? expr->unary.operand : expr;
     bool defined = lower_place(&probe, inner, &ignored) && !probe.failed;
@@ -567,7 +573,7 @@ static syn_ir_register lower_all_variables(target_lowering *t, const syn_expr *e
 
 syn_ir_register syn_lower_target(syn_function_lowering *f, const syn_expr *expr)
 {
-    target_lowering t = {.f = f, .btf = syn_lower_btf(f->lowerer)};
+    target_lowering t = {.f = f};
     place at;
     switch (expr->kind) {
     case SYN_EXPR_DEFINED: {

@@ -24,7 +24,9 @@ typedef struct syn_interpreter_host {
     void *context;
     volatile sig_atomic_t *interrupted;   /* polled: set to stop a runaway loop */
     int64_t target_pid;
-    int64_t hz;                           /* the kernel's CONFIG_HZ, for jiffies() */
+    /* The kernel's CONFIG_HZ, for jiffies(): asked for when a script calls it,
+     * since finding it means reading the kernel's configuration. */
+    int64_t (*hz)(void *context);
     bool json;                            /* output as JSON objects (--format json) */
     /* Kernel memory (runtime/kernel_reader.h): false when it cannot be
      * read, with *why set when the reader itself is missing. */

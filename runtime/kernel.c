@@ -97,3 +97,13 @@ struct btf *syn_kernel_btf(syn_kernel *kernel)
                  "typed probes", path, why);
     return kernel->btf;
 }
+
+static const struct btf *btf_on_demand(void *context)
+{
+    return syn_kernel_btf(context);
+}
+
+syn_bpf_btf_source syn_kernel_btf_source(syn_kernel *kernel)
+{
+    return (syn_bpf_btf_source){.get = btf_on_demand, .context = kernel};
+}

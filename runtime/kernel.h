@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "compiler/bpf_program.h"
 #include "runtime/kernel_features.h"
 
 struct btf;
@@ -37,5 +38,8 @@ const char *syn_kernel_tracefs(syn_kernel *kernel);
 /* The kernel's BTF (/sys/kernel/btf/vmlinux), or NULL with the reason in
  * kernel->btf_error. */
 struct btf *syn_kernel_btf(syn_kernel *kernel);
+
+/* The same, loaded only when the code generator asks for it. */
+syn_bpf_btf_source syn_kernel_btf_source(syn_kernel *kernel);
 
 #endif

@@ -22,7 +22,10 @@
 #include "runtime/state.h"
 #include "util/memory.h"
 
-enum { SYN_DEFAULT_RING_BYTES = 4 * 1024 * 1024 };
+/* 1 MiB: the kernel maps the whole ring into the process at once (twice over,
+ * for reads that wrap), so its size is most of syn's resident memory; 1 MiB
+ * holds thousands of events between two reads (bench/findings.md). */
+enum { SYN_DEFAULT_RING_BYTES = 1024 * 1024 };
 
 /* ---- output of the interpreter and of kernel records ------------------------------ */
 
@@ -84,8 +87,9 @@ static bool host_function(void *context, uint32_t index, const syn_builtin_value
                                message_size);
 }
 
-static int64_t kernel_hz(syn_state *state)
+static int64_t kernel_hz(void *context)
 {
+    syn_state *state = context;
     const char *value = syn_kernel_config_lookup(&state->kernel_config, "CONFIG_HZ");
     long hz = value ? strtol(value, NULL, 10) : 0;
     return hz > 0 ? hz : 250;
@@ -406,15 +410,6 @@ static void session_free(syn_session *session)
     free(session);
 }
 
-static bool has_kernel_probes(const syn_ir_program *program)
-{
-    for (uint32_t p = 0; p < program->probe_count; p++) {
-        if (program->probes[p].in_kernel)
-            return true;
-    }
-    return false;
-}
-
 static syn_status prepare(syn_state *state, bool attach)
 {
     syn_session *session = state->session;
@@ -427,10 +422,7 @@ static syn_status prepare(syn_state *state, bool attach)
     syn_maps_set_reserved(&session->maps, SYN_IR_RESERVED_TARGET, session->target_pid);
     syn_maps_set_reserved(&session->maps, SYN_IR_RESERVED_REALTIME_OFFSET,
                           clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
-    /* Only kernel programs use the kernel's types: a script of userspace
-     * probes starts without loading them. */
-    const struct btf *btf = has_kernel_probes(state->ir) ? syn_kernel_btf(&state->kernel) : NULL;
-    if (!syn_bpf_generate(state->ir, btf, &session->object, &state->diagnostics))
+    if (!syn_bpf_generate(state->ir, syn_kernel_btf_source(&state->kernel), &session->object, &state->diagnostics))
         return SYN_ERROR_SEMANTIC;
     syn_buffer log;
     syn_buffer_init(&log);
@@ -457,7 +449,7 @@ syn_interpreter *syn_session_new_interpreter(syn_state *state)
         .context = state,
         .interrupted = &session->interrupted,
         .target_pid = session->target_pid,
-        .hz = kernel_hz(state),
+        .hz = kernel_hz,
         .json = state->output_json,
         .kernel_read = host_kernel_read,
         .listener = host_listener,

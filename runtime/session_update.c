@@ -76,15 +76,6 @@ static syn_verifier_log log_detail(const syn_state *state)
                                  : SYN_VERIFIER_LOG_NONE;
 }
 
-static bool has_kernel_probes(const syn_ir_program *program)
-{
-    for (uint32_t p = 0; p < program->probe_count; p++) {
-        if (program->probes[p].in_kernel)
-            return true;
-    }
-    return false;
-}
-
 /* Loads and attaches the new version's kernel programs beside the running
  * ones; false (reported) when the kernel refuses one. */
 static syn_status load_new_version(syn_state *state, syn_maps *maps, syn_bpf_object *object, syn_loader *loader)
@@ -96,8 +87,7 @@ static syn_status load_new_version(syn_state *state, syn_maps *maps, syn_bpf_obj
         syn_maps_release_beside(maps, &session->maps);
         return SYN_ERROR_ATTACH;
     }
-    const struct btf *btf = has_kernel_probes(state->ir) ? syn_kernel_btf(&state->kernel) : NULL;
-    if (!syn_bpf_generate(state->ir, btf, object, &state->diagnostics)) {
+    if (!syn_bpf_generate(state->ir, syn_kernel_btf_source(&state->kernel), object, &state->diagnostics)) {
         syn_bpf_object_release(object);
         syn_maps_release_beside(maps, &session->maps);
         return SYN_ERROR_SEMANTIC;

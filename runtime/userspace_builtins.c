@@ -241,7 +241,9 @@ bool syn_userspace_builtin(const char *name, const syn_builtin_value *arguments,
     } else if (strcmp(name, "jiffies") == 0) {
         /* The kernel's jiffies_64 starts at INITIAL_JIFFIES, (unsigned int)(-300 * HZ),
          * and counts HZ a second while the system runs, as CLOCK_MONOTONIC does. */
-        int64_t hz = host->hz > 0 ? host->hz : 250;
+        int64_t hz = host->hz ? host->hz(host->context) : 250;
+        if (hz <= 0)
+            hz = 250;
         uint64_t initial = (uint32_t)(-300 * hz);
         *number_result = (int64_t)(initial + (uint64_t)(clock_ns(CLOCK_MONOTONIC) / (1000000000LL / hz)));
     } else if (strcmp(name, "randint") == 0) {

@@ -108,7 +108,7 @@ void syn_set_warning_mode(syn_state *state, syn_warning_mode mode);
 void syn_set_verbosity(syn_state *state, int level);
 
 /* The size of the buffer kernel probes send output through, in MiB (stap -s);
- * 0 for the default of 4.  It is rounded to a power of two. */
+ * 0 for the default of 1.  It is rounded to a power of two. */
 void syn_set_buffer_size(syn_state *state, unsigned megabytes);
 
 /* Script arguments, $1 and @1 onwards; the strings are copied. */

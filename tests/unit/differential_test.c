@@ -244,8 +244,9 @@ static int64_t reserved_word(const syn_maps *maps, uint32_t offset)
 /* Compiles `text`, loads its kernel probes, then runs kernel probe j and
  * begin probe j for each pair j in turn. */
 /* CONFIG_HZ of the running kernel, as the session gives it to the interpreter. */
-static int64_t kernel_hz(void)
+static int64_t kernel_hz(void *context)
 {
+    (void)context;
     syn_kernel_config config;
     syn_kernel_config_init(&config, NULL);
     const char *value = syn_kernel_config_lookup(&config, "CONFIG_HZ");
@@ -293,7 +294,7 @@ static bool run_script(script_run *run, const char *text, uint32_t max_string_le
     syn_maps_set_reserved(&run->maps, SYN_IR_RESERVED_REALTIME_OFFSET,
                           clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
     run->generated = true;
-    if (!syn_bpf_generate(ir, syn_kernel_btf(&run->state->kernel), &run->object, &run->state->diagnostics))
+    if (!syn_bpf_generate(ir, syn_kernel_btf_source(&run->state->kernel), &run->object, &run->state->diagnostics))
         return fail_run(run, "generating BPF");
     for (uint32_t p = 0; p < run->object.program_count; p++) {
         run->object.programs[p].type = BPF_PROG_TYPE_RAW_TRACEPOINT;
@@ -330,7 +331,7 @@ static bool run_script(script_run *run, const char *text, uint32_t max_string_le
         .context = &host_data,
         .interrupted = NULL,
         .target_pid = pid,
-        .hz = kernel_hz(),
+        .hz = kernel_hz,
     };
     syn_interpreter *interpreter = syn_interpreter_new(ir, &run->maps, &host, &run->state->diagnostics);
     bool ok = true;
