@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -134,7 +135,10 @@ static syn_status serve(syn_state *state, const syn_options *options, pid_t chil
                         bool *child_ended)
 {
     long long deadline = options->timeout_seconds ? now_ms() + options->timeout_seconds * 1000LL : -1;
-    struct pollfd watched = {.fd = syn_poll_fd(state), .events = POLLIN};
+    /* The command's pidfd wakes the loop the moment it exits (a kernel
+     * without pidfds leaves it to the 200 ms poll). */
+    int command_fd = child > 0 ? (int)syscall(SYS_pidfd_open, child, 0) : -1;
+    struct pollfd watched[2] = {{.fd = syn_poll_fd(state), .events = POLLIN}, {.fd = command_fd, .events = POLLIN}};
     while (!syn_finished(state)) {
         int wait = 200;
         if (deadline >= 0) {
@@ -144,7 +148,7 @@ static syn_status serve(syn_state *state, const syn_options *options, pid_t chil
             if (left < wait)
                 wait = (int)left;
         }
-        poll(&watched, 1, wait);
+        poll(watched, 2, wait);
         syn_service(state, 0);
         if (child > 0 && waitpid(child, child_status, WNOHANG) == child) {
             *child_ended = true;
@@ -152,6 +156,8 @@ static syn_status serve(syn_state *state, const syn_options *options, pid_t chil
             break;
         }
     }
+    if (command_fd >= 0)
+        close(command_fd);
     return syn_stop(state);
 }
 

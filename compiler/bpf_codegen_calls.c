@@ -1,6 +1,7 @@
 /* Builtins, the probe's context, output events and runtime faults in
  * kernel probes. */
 #include <bpf/btf.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "compiler/btf_types.h"
@@ -74,6 +75,39 @@ static void record_string(syn_bpf_generator *g, uint32_t offset, syn_ir_register
     syn_bpf_call(e, BPF_FUNC_probe_read_kernel_str);
 }
 
+static bool same_location(const syn_location *a, const syn_location *b)
+{
+    return a->source == b->source && a->first_line == b->first_line && a->first_column == b->first_column &&
+           a->last_line == b->last_line && a->last_column == b->last_column;
+}
+
+static bool same_event(const syn_ir_event *a, const syn_ir_event *b, uint32_t argument_count)
+{
+    if (a->kind != b->kind || a->newline != b->newline || a->argument_count != b->argument_count ||
+        (a->format == NULL) != (b->format == NULL) || (a->format && strcmp(a->format, b->format) != 0) ||
+        !same_location(&a->location, &b->location))
+        return false;
+    for (uint32_t i = 0; i < argument_count; i++) {
+        if (a->argument_kinds[i] != b->argument_kinds[i] || a->histogram_globals[i] != b->histogram_globals[i] ||
+            a->histogram_key_counts[i] != b->histogram_key_counts[i])
+            return false;
+    }
+    return true;
+}
+
+/* The first event the same as this one: a print at one place in the script
+ * is lowered once per probe point that reaches it, and the programs stay the
+ * same code when the number they send is the same (see fault_site). */
+static uint32_t canonical_event(const syn_bpf_generator *g, uint32_t index)
+{
+    const syn_ir_event *event = &g->program->events[index];
+    for (uint32_t e = 0; e < index; e++) {
+        if (same_event(&g->program->events[e], event, event->argument_count))
+            return e;
+    }
+    return index;
+}
+
 static void print(syn_bpf_generator *g, const syn_ir_instruction *instruction)
 {
     syn_bpf_emitter *e = &g->emitter;
@@ -83,7 +117,7 @@ static void print(syn_bpf_generator *g, const syn_ir_instruction *instruction)
         size += event->argument_kinds[i] == SYN_IR_STRING ? string_field_size(g) : 8;
     uint32_t done = syn_bpf_label_new(e);
     reserve_record(g, size, done);
-    record_header(g, SYN_BPF_RECORD_PRINT, instruction->event);
+    record_header(g, SYN_BPF_RECORD_PRINT, canonical_event(g, instruction->event));
     uint32_t offset = 8;
     for (uint32_t i = 0; i < instruction->argument_count; i++) {
         syn_ir_register reg = instruction->arguments[i];
@@ -114,9 +148,27 @@ static void request_exit(syn_bpf_generator *g)
     syn_bpf_label_place(e, done);
 }
 
+/* One site for each fault at each place in the script, whichever probe
+ * reaches it: the programs of a probe on several points then stay the same
+ * code, which the loader verifies once (runtime/loader.c).  The site names
+ * every point that reaches it. */
 static uint32_t fault_site(syn_bpf_generator *g, const syn_ir_instruction *instruction, syn_ir_fault kind)
 {
     syn_bpf_object *object = g->object;
+    for (uint32_t f = 0; f < object->fault_count; f++) {
+        syn_bpf_fault_site *site = &object->faults[f];
+        if (site->kind != kind || !same_location(&site->location, &instruction->location))
+            continue;
+        size_t have = strlen(site->probe), point = strlen(g->probe->point);
+        bool named = false;
+        for (const char *at = strstr(site->probe, g->probe->point); at && !named; at = strstr(at + 1, g->probe->point))
+            named = (at == site->probe || at[-1] == ' ') && (at[point] == '\0' || at[point] == ',');
+        if (!named) {
+            site->probe = syn_realloc(site->probe, have + 2 + point + 1);
+            snprintf(site->probe + have, 2 + point + 1, ", %s", g->probe->point);
+        }
+        return f;
+    }
     object->faults = syn_realloc(object->faults, (object->fault_count + 1) * sizeof(*object->faults));
     syn_bpf_fault_site *site = &object->faults[object->fault_count];
     site->kind = kind;
@@ -423,38 +475,40 @@ static void ip_to_text(syn_bpf_generator *g, const syn_ir_instruction *instructi
     syn_bpf_ipv4_text(g, instruction->dest);
 }
 
-/* The four bytes at SYN_BPF_TEMP as dotted decimal into `dest`. */
+/* A constant in the object's read-only data; returns its offset. */
+static uint32_t rodata_string(syn_bpf_object *object, const char *text)
+{
+    size_t length = strlen(text) + 1;
+    for (uint32_t offset = 0; offset < object->rodata_size; offset += (uint32_t)strlen(object->rodata + offset) + 1) {
+        if (strcmp(object->rodata + offset, text) == 0)
+            return offset;
+    }
+    uint32_t offset = object->rodata_size;
+    object->rodata = syn_realloc(object->rodata, object->rodata_size + length);
+    memcpy(object->rodata + offset, text, length);
+    object->rodata_size += (uint32_t)length;
+    return offset;
+}
+
+/* The four bytes at SYN_BPF_TEMP as dotted decimal into `dest`, by the
+ * kernel's bpf_snprintf("%pI4"): one call instead of a digit loop whose
+ * branches the verifier would walk one cursor position at a time (81 paths
+ * an address).  The bytes go to the slot's free half, where the formatter
+ * reads them. */
 void syn_bpf_ipv4_text(syn_bpf_generator *g, syn_ir_register dest)
 {
     syn_bpf_emitter *e = &g->emitter;
-    syn_bpf_move_immediate(e, BPF_REG_5, 0);   /* the cursor */
-    for (int octet = 0; octet < 4; octet++) {
-        syn_bpf_load(e, BPF_B, BPF_REG_3, BPF_REG_10, (int16_t)(SYN_BPF_TEMP + octet));
-        static const int divisors[] = {100, 10, 1};
-        for (int d = 0; d < 3; d++) {
-            uint32_t skip = syn_bpf_label_new(e);
-            if (divisors[d] > 1) {
-                /* Leading zeros are not written. */
-                syn_bpf_load(e, BPF_B, BPF_REG_4, BPF_REG_10, (int16_t)(SYN_BPF_TEMP + octet));
-                syn_bpf_jump_immediate(e, BPF_JLT, BPF_REG_4, divisors[d], skip);
-            }
-            syn_bpf_move(e, BPF_REG_4, BPF_REG_3);
-            syn_bpf_alu_immediate(e, BPF_DIV, BPF_REG_4, divisors[d]);
-            syn_bpf_alu_immediate(e, BPF_MOD, BPF_REG_4, 10);
-            syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_4, '0');
-            syn_bpf_string_address(g, BPF_REG_1, dest);
-            syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_5, 15);
-            syn_bpf_alu(e, BPF_ADD, BPF_REG_1, BPF_REG_5);
-            syn_bpf_store(e, BPF_B, BPF_REG_1, 0, BPF_REG_4);
-            syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_5, 1);
-            syn_bpf_label_place(e, skip);
-        }
-        syn_bpf_string_address(g, BPF_REG_1, dest);
-        syn_bpf_alu_immediate(e, BPF_AND, BPF_REG_5, 15);
-        syn_bpf_alu(e, BPF_ADD, BPF_REG_1, BPF_REG_5);
-        syn_bpf_store_immediate(e, BPF_B, BPF_REG_1, 0, octet < 3 ? '.' : 0);
-        syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_5, 1);
-    }
+    syn_bpf_load(e, BPF_W, BPF_REG_0, BPF_REG_10, SYN_BPF_TEMP);
+    syn_bpf_string_address(g, BPF_REG_1, dest);
+    syn_bpf_alu_immediate(e, BPF_ADD, BPF_REG_1, (int32_t)syn_bpf_ipv6_raw_offset(g));
+    syn_bpf_store(e, BPF_W, BPF_REG_1, 0, BPF_REG_0);
+    syn_bpf_store(e, BPF_DW, SYN_BPF_SCRATCH, (int16_t)g->format_offset, BPF_REG_1);
+    syn_bpf_string_address(g, BPF_REG_1, dest);
+    syn_bpf_move_immediate(e, BPF_REG_2, string_size(g));
+    syn_bpf_load_map(e, BPF_REG_3, SYN_BPF_MAP_RODATA, 0, rodata_string(g->object, "%pI4"));
+    syn_bpf_scratch_address(g, BPF_REG_4, g->format_offset);
+    syn_bpf_move_immediate(e, BPF_REG_5, 8);
+    syn_bpf_call(e, BPF_FUNC_snprintf);
 }
 
 /* ip6_ntop: the 16 bytes read into the slot's free half, then written out. */
@@ -569,21 +623,6 @@ static void builtin(syn_bpf_generator *g, const syn_ir_instruction *instruction)
     } else {
         syn_bpf_unsupported(g, instruction, name);
     }
-}
-
-/* A constant in the object's read-only data; returns its offset. */
-static uint32_t rodata_string(syn_bpf_object *object, const char *text)
-{
-    size_t length = strlen(text) + 1;
-    for (uint32_t offset = 0; offset < object->rodata_size; offset += (uint32_t)strlen(object->rodata + offset) + 1) {
-        if (strcmp(object->rodata + offset, text) == 0)
-            return offset;
-    }
-    uint32_t offset = object->rodata_size;
-    object->rodata = syn_realloc(object->rodata, object->rodata_size + length);
-    memcpy(object->rodata + offset, text, length);
-    object->rodata_size += (uint32_t)length;
-    return offset;
 }
 
 /* sprintf and friends: the kernel's bpf_snprintf into the destination slot. */

@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,48 @@ static bool same_program(const syn_loader *loader, const syn_maps *maps, const s
     return true;
 }
 
+/* Whether two programs of one object are the same code: instructions,
+ * maps and scratch memory. */
+static bool same_code(const syn_bpf_program *a, const syn_bpf_program *b)
+{
+    if (a->type != b->type || a->expected_attach_type != b->expected_attach_type ||
+        a->attach_btf_id != b->attach_btf_id || a->instruction_count != b->instruction_count ||
+        a->relocation_count != b->relocation_count || a->scratch_size != b->scratch_size ||
+        memcmp(a->instructions, b->instructions, a->instruction_count * sizeof(struct bpf_insn)))
+        return false;
+    for (uint32_t r = 0; r < a->relocation_count; r++) {
+        const syn_bpf_relocation *x = &a->relocations[r], *y = &b->relocations[r];
+        if (x->instruction != y->instruction || x->map != y->map || x->global != y->global || x->offset != y->offset)
+            return false;
+    }
+    return true;
+}
+
+/* A probe on several points of one kind (net.ingress on every device, say)
+ * is often one program attached several times: the kernel verifies it once
+ * (a quarter of a second for a large packet program) instead of once a
+ * point.  The copy holds duplicates of the descriptors, so that releasing
+ * each program stays the same. */
+static bool share_loaded(syn_loader *loader, syn_loaded_program *loaded)
+{
+    for (uint32_t q = 0; q + 1 < loader->count; q++) {
+        const syn_loaded_program *earlier = &loader->programs[q];
+        if (earlier->fd < 0 || earlier->kept_from >= 0 || !same_code(earlier->program, loaded->program))
+            continue;
+        loaded->fd = fcntl(earlier->fd, F_DUPFD_CLOEXEC, 0);
+        loaded->scratch_fd = fcntl(earlier->scratch_fd, F_DUPFD_CLOEXEC, 0);
+        if (loaded->fd >= 0 && loaded->scratch_fd >= 0)
+            return true;
+        if (loaded->fd >= 0)
+            close(loaded->fd);
+        if (loaded->scratch_fd >= 0)
+            close(loaded->scratch_fd);
+        loaded->fd = loaded->scratch_fd = -1;
+        return false;
+    }
+    return false;
+}
+
 static syn_status load(syn_loader *loader, const syn_bpf_object *object, const syn_maps *maps,
                        syn_loader *previous, const syn_bpf_object *previous_object, const syn_maps *previous_maps,
                        syn_diagnostics *diagnostics, syn_verifier_log detail, syn_buffer *verifier_log)
@@ -240,7 +283,7 @@ static syn_status load(syn_loader *loader, const syn_bpf_object *object, const s
             memset(&old->attachment, 0, sizeof(old->attachment));
             break;
         }
-        if (loaded->kept_from >= 0)
+        if (loaded->kept_from >= 0 || share_loaded(loader, loaded))
             continue;
         syn_status status = load_one(loader, loaded, maps, diagnostics, detail, verifier_log);
         if (status != SYN_OK)

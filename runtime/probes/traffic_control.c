@@ -29,6 +29,7 @@ bool syn_tcx_attach(int ifindex, bool egress, int program_fd, syn_attachment *at
         return false;
     }
     syn_attachment_add(attachment, link);
+    attachment->waits_on_release = true;   /* closing the link waits for an RCU grace period */
     return true;
 }
 
