@@ -19,7 +19,7 @@ uint32_t syn_bpf_key_size(const syn_bpf_generator *g, uint32_t global)
     const syn_ir_global *description = &g->program->globals[global];
     uint32_t size = 0;
     for (uint32_t k = 0; k < description->key_count; k++)
-        size += kind_size(g, description->key_kinds[k]);
+        size += syn_ir_key_width(g->program, description, k);
     return size ? size : 4;
 }
 
@@ -247,11 +247,13 @@ static void build_key(syn_bpf_generator *g, const syn_ir_instruction *instructio
     for (uint32_t k = 0; k < global->key_count; k++) {
         syn_ir_register reg = instruction->arguments[k];
         if (global->key_kinds[k] == SYN_IR_STRING) {
+            /* A narrowed key (compiler/key_width.c) is only ever given strings that fit. */
+            uint32_t width = syn_ir_key_width(g->program, global, k);
             syn_bpf_scratch_address(g, BPF_REG_1, offset);
-            syn_bpf_move_immediate(e, BPF_REG_2, string_size(g));
+            syn_bpf_move_immediate(e, BPF_REG_2, (int32_t)width);
             syn_bpf_string_address(g, BPF_REG_3, reg);
             syn_bpf_call(e, BPF_FUNC_probe_read_kernel_str);
-            offset += string_size(g);
+            offset += width;
         } else {
             syn_bpf_store(e, BPF_DW, SYN_BPF_SCRATCH, (int16_t)offset, syn_bpf_operand(g, reg, BPF_REG_1));
             offset += 8;

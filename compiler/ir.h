@@ -169,6 +169,7 @@ typedef struct syn_ir_global {
     syn_ir_register_kind value_kind;   /* of scalars and array values */
     syn_ir_register_kind *key_kinds;
     uint32_t key_count;
+    uint32_t *key_widths;        /* bytes of each string key when narrower than MAXSTRINGLEN, else 0; or NULL */
     uint32_t offset;             /* scalars: byte offset in the globals region */
     uint32_t max_entries;        /* arrays */
     bool wrap;                   /* arrays declared a%[...] */
@@ -252,6 +253,12 @@ uint32_t syn_ir_string(syn_ir_program *program, const char *text);
 bool syn_ir_is_terminator(syn_ir_opcode opcode);
 /* Whether an instruction of this opcode names a global in its `global`. */
 bool syn_ir_names_global(syn_ir_opcode opcode);
+
+/* String keys only ever given shorter strings (execname(), constants) get
+ * narrower map keys (compiler/key_width.c). */
+void syn_ir_narrow_string_keys(syn_ir_program *program);
+/* The bytes key `key` of `global` takes in a map key: 8 for a number. */
+uint32_t syn_ir_key_width(const syn_ir_program *program, const syn_ir_global *global, uint32_t key);
 
 /* -p3 (compiler/ir_print.c). */
 void syn_ir_print(syn_buffer *out, const syn_ir_program *program);

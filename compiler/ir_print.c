@@ -165,8 +165,11 @@ static void print_globals(syn_buffer *out, const syn_ir_program *program)
             syn_buffer_append_string(out, kind_name(global->value_kind));
         if (global->key_count) {
             syn_buffer_append_string(out, " [");
-            for (uint32_t k = 0; k < global->key_count; k++)
+            for (uint32_t k = 0; k < global->key_count; k++) {
                 syn_buffer_printf(out, "%s%s", k ? ", " : "", kind_name(global->key_kinds[k]));
+                if (global->key_widths && global->key_widths[k])   /* narrowed (compiler/key_width.c) */
+                    syn_buffer_printf(out, "(%" PRIu32 ")", global->key_widths[k]);
+            }
             syn_buffer_printf(out, "] max %" PRIu32 "%s", global->max_entries, global->wrap ? " wrap" : "");
         }
         if (global->kind == SYN_IR_GLOBAL_SCALAR)

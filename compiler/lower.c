@@ -549,5 +549,8 @@ syn_ir_program *syn_lower(const syn_semantic_program *checked, const syn_lower_o
         syn_ir_program_free(l.program);
         return NULL;
     }
+    /* A growing script may give an array a longer key later: its layout stays. */
+    if (!options->growing)
+        syn_ir_narrow_string_keys(l.program);
     return l.program;
 }

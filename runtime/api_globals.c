@@ -70,6 +70,14 @@ static bool pack_keys(syn_state *state, uint32_t index, const syn_value *keys, u
             syn_error(&state->diagnostics, NULL, "key %u of '%s' is a %s", k + 1, global->name, kind_name(wanted));
             return false;
         }
+        uint32_t width = syn_ir_key_width(maps->program, global, k);
+        if (wanted == SYN_VALUE_STRING && width < maps->program->max_string_length &&
+            strlen(keys[k].string) >= width) {
+            /* The script's own keys there are shorter (compiler/key_width.c): cut, it could name one of them. */
+            syn_error(&state->diagnostics, NULL, "key %u of '%s' is longer than any the script gives it (%u bytes)",
+                      k + 1, global->name, width - 1);
+            return false;
+        }
         values[k] = (syn_map_value){.number = keys[k].number, .string = keys[k].string};
     }
     *packed = syn_calloc(1, maps->key_sizes[index] ? maps->key_sizes[index] : 8);

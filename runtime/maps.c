@@ -51,7 +51,7 @@ static bool create_global_map(syn_maps *maps, uint32_t index, char *error, size_
         return true;
     uint32_t key_size = 0;
     for (uint32_t k = 0; k < global->key_count; k++)
-        key_size += kind_size(maps, global->key_kinds[k]);
+        key_size += syn_ir_key_width(maps->program, global, k);
     enum bpf_map_type type;
     uint32_t value_size;
     if (global->kind == SYN_IR_GLOBAL_STATISTIC) {
@@ -138,7 +138,8 @@ static bool same_layout(const syn_ir_global *a, const syn_ir_global *b)
         a->max_entries != b->max_entries || a->wrap != b->wrap || a->histogram_buckets != b->histogram_buckets)
         return false;
     for (uint32_t k = 0; k < a->key_count; k++) {
-        if (a->key_kinds[k] != b->key_kinds[k])
+        uint32_t a_width = a->key_widths ? a->key_widths[k] : 0, b_width = b->key_widths ? b->key_widths[k] : 0;
+        if (a->key_kinds[k] != b->key_kinds[k] || a_width != b_width)
             return false;
     }
     return true;
@@ -349,9 +350,10 @@ void syn_maps_encode_key(const syn_maps *maps, uint32_t global, const syn_map_va
     uint32_t offset = 0;
     for (uint32_t k = 0; k < description->key_count; k++) {
         if (description->key_kinds[k] == SYN_IR_STRING) {
-            size_t length = strnlen(keys[k].string ? keys[k].string : "", string_size(maps) - 1);
+            uint32_t width = syn_ir_key_width(maps->program, description, k);
+            size_t length = strnlen(keys[k].string ? keys[k].string : "", width - 1);
             memcpy(buffer + offset, keys[k].string, length);
-            offset += string_size(maps);
+            offset += width;
         } else {
             memcpy(buffer + offset, &keys[k].number, 8);
             offset += 8;
@@ -367,7 +369,7 @@ void syn_maps_decode_key(const syn_maps *maps, uint32_t global, const uint8_t *b
         if (description->key_kinds[k] == SYN_IR_STRING) {
             keys[k].string = (const char *)buffer + offset;
             keys[k].number = 0;
-            offset += string_size(maps);
+            offset += syn_ir_key_width(maps->program, description, k);
         } else {
             memcpy(&keys[k].number, buffer + offset, 8);
             keys[k].string = NULL;
