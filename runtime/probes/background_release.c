@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,39 +53,9 @@ static void release_and_exit(syn_attachment **attachments, unsigned count, const
     while (read(parent_done, &byte, 1) < 0 && errno == EINTR)
         continue;
     close_all_but(kept, kept_count);
-    for (unsigned a = 0; a < count; a++) {
-        const syn_attachment *attachment = attachments[a];
-        for (unsigned i = attachment->count; i-- > 0;)
-            close(attachment->fds[i]);
-        for (unsigned i = 0; i < attachment->removal_count; i++) {
-            int fd = open(attachment->removal_files[i], O_WRONLY | O_APPEND | O_CLOEXEC);
-            if (fd >= 0) {
-                ssize_t written = write(fd, attachment->removal_lines[i], strlen(attachment->removal_lines[i]));
-                (void)written;
-                close(fd);
-            }
-        }
-    }
+    for (unsigned a = 0; a < count; a++)
+        syn_attachment_close(attachments[a]);
     _exit(0);
-}
-
-/* The parent's share: its copies of the descriptors close at once, since the
- * grandchild holds the files; what is left to undo is the parent's. */
-static void forget(syn_attachment *attachment)
-{
-    for (unsigned i = attachment->undo_count; i-- > 0;)
-        attachment->undos[i].undo(attachment->undos[i].data);
-    free(attachment->undos);
-    for (unsigned i = attachment->count; i-- > 0;)
-        close(attachment->fds[i]);
-    for (unsigned i = 0; i < attachment->removal_count; i++) {
-        free(attachment->removal_files[i]);
-        free(attachment->removal_lines[i]);
-    }
-    free(attachment->fds);
-    free(attachment->removal_files);
-    free(attachment->removal_lines);
-    memset(attachment, 0, sizeof(*attachment));
 }
 
 void syn_attachments_release_in_background(syn_attachment *const *attachments, unsigned count)
@@ -123,7 +92,7 @@ void syn_attachments_release_in_background(syn_attachment *const *attachments, u
         while (waitpid(middle, NULL, 0) < 0 && errno == EINTR)
             continue;
         for (unsigned a = 0; a < waiting_count; a++)
-            forget(waiting[a]);
+            syn_attachment_forget(waiting[a]);   /* the grandchild holds the files now */
     }
     if (done[1] >= 0)
         close(done[1]);

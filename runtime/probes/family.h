@@ -57,7 +57,13 @@ syn_probe_resolver syn_probe_resolver_for(syn_kernel *kernel);
 void syn_attachment_add(syn_attachment *attachment, int fd);
 void syn_attachment_add_removal(syn_attachment *attachment, const char *file, const char *line);
 void syn_attachment_add_undo(syn_attachment *attachment, void (*undo)(void *data), void *data);
+/* Undoes, closes (a link before its event), writes the tracefs removals, frees. */
 void syn_attachment_release(syn_attachment *attachment);
+/* Its two halves when another process takes the descriptors over: closing
+ * and the removals, async-signal-safe (no allocation, nothing freed), in
+ * that process; the undos, closing this process's copies and freeing, here. */
+void syn_attachment_close(const syn_attachment *attachment);
+void syn_attachment_forget(syn_attachment *attachment);
 /* Hands the attachments whose release waits in the kernel to a background
  * process that closes their descriptors and writes their tracefs removals
  * (runtime/probes/background_release.c); the caller's copies are closed and

@@ -92,15 +92,38 @@ void syn_attachment_add_undo(syn_attachment *attachment, void (*undo)(void *data
     attachment->undos[attachment->undo_count++] = (syn_attachment_undo){.undo = undo, .data = data};
 }
 
-void syn_attachment_release(syn_attachment *attachment)
+/* Undone in reverse, the last thing done first (a filter before its qdisc). */
+static void undo(syn_attachment *attachment)
 {
-    /* Undone in reverse, the last thing done first (a filter before its qdisc). */
     for (unsigned i = attachment->undo_count; i-- > 0;)
         attachment->undos[i].undo(attachment->undos[i].data);
     free(attachment->undos);
-    /* Links and perf events go in reverse order: a link before its event. */
+    attachment->undos = NULL;
+    attachment->undo_count = 0;
+}
+
+/* Links and perf events go in reverse order: a link before its event. */
+static void close_descriptors(const syn_attachment *attachment)
+{
     for (unsigned i = attachment->count; i-- > 0;)
         close(attachment->fds[i]);
+}
+
+static void discard(syn_attachment *attachment)
+{
+    for (unsigned i = 0; i < attachment->removal_count; i++) {
+        free(attachment->removal_files[i]);
+        free(attachment->removal_lines[i]);
+    }
+    free(attachment->fds);
+    free(attachment->removal_files);
+    free(attachment->removal_lines);
+    memset(attachment, 0, sizeof(*attachment));
+}
+
+void syn_attachment_close(const syn_attachment *attachment)
+{
+    close_descriptors(attachment);
     /* Then the tracefs events they used, which the kernel keeps otherwise. */
     for (unsigned i = 0; i < attachment->removal_count; i++) {
         int fd = open(attachment->removal_files[i], O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -109,13 +132,21 @@ void syn_attachment_release(syn_attachment *attachment)
             (void)written;
             close(fd);
         }
-        free(attachment->removal_files[i]);
-        free(attachment->removal_lines[i]);
     }
-    free(attachment->fds);
-    free(attachment->removal_files);
-    free(attachment->removal_lines);
-    memset(attachment, 0, sizeof(*attachment));
+}
+
+void syn_attachment_forget(syn_attachment *attachment)
+{
+    undo(attachment);
+    close_descriptors(attachment);
+    discard(attachment);
+}
+
+void syn_attachment_release(syn_attachment *attachment)
+{
+    undo(attachment);
+    syn_attachment_close(attachment);
+    discard(attachment);
 }
 
 bool syn_component_is(const syn_probe_point *point, unsigned index, const char *name)
