@@ -80,7 +80,7 @@ static uint32_t *register_widths(const syn_ir_program *program, const syn_ir_fun
                 else if (instruction->opcode == SYN_IR_BUILTIN)
                     width = builtin_width(instruction->op);
                 else if (instruction->opcode == SYN_IR_MOVE)
-                    width = widths[instruction->a] ? widths[instruction->a] : 0;
+                    width = widths[instruction->a];   /* 0 until its definitions are seen */
                 uint32_t merged = wider(widths[instruction->dest], width);
                 if (merged != widths[instruction->dest]) {
                     widths[instruction->dest] = merged;
