@@ -179,37 +179,9 @@ static bool create_rodata(syn_loader *loader, const syn_bpf_object *object, syn_
     return ok;
 }
 
-/* Whether `loaded`, loaded for an earlier version of the program, does
- * exactly what `program` would: the same instructions at the same point,
- * reading the same maps.  The tables its numbers index (output events,
- * fault sites) are the new program's: with the same instructions they mean
- * for it what they mean for the new one. */
-static bool same_program(const syn_loader *loader, const syn_maps *maps, const syn_bpf_program *program,
-                         const syn_loader *previous, const syn_maps *previous_maps, const syn_loaded_program *loaded,
-                         bool rodata_same)
-{
-    const syn_bpf_program *old = loaded->program;
-    if (loaded->fd < 0 || old->type != program->type || old->expected_attach_type != program->expected_attach_type ||
-        old->attach_btf_id != program->attach_btf_id || old->instruction_count != program->instruction_count ||
-        old->relocation_count != program->relocation_count || old->scratch_size != program->scratch_size ||
-        strcmp(old->probe->point, program->probe->point) != 0 ||
-        memcmp(old->instructions, program->instructions, program->instruction_count * sizeof(struct bpf_insn)))
-        return false;
-    for (uint32_t r = 0; r < program->relocation_count; r++) {
-        const syn_bpf_relocation *a = &old->relocations[r], *b = &program->relocations[r];
-        if (a->instruction != b->instruction || a->map != b->map || a->offset != b->offset)
-            return false;
-        if (b->map == SYN_BPF_MAP_RODATA && !rodata_same)
-            return false;
-        if (b->map != SYN_BPF_MAP_SCRATCH && b->map != SYN_BPF_MAP_RODATA &&
-            map_fd(previous_maps, previous, loaded, a) != map_fd(maps, loader, NULL, b))
-            return false;
-    }
-    return true;
-}
-
-/* Whether two programs of one object are the same code: instructions,
- * maps and scratch memory. */
+/* Whether two programs are the same code: instructions, the kinds of map
+ * they name at the same places, scratch memory.  Which maps those are is
+ * the callers' to check. */
 static bool same_code(const syn_bpf_program *a, const syn_bpf_program *b)
 {
     if (a->type != b->type || a->expected_attach_type != b->expected_attach_type ||
@@ -219,7 +191,40 @@ static bool same_code(const syn_bpf_program *a, const syn_bpf_program *b)
         return false;
     for (uint32_t r = 0; r < a->relocation_count; r++) {
         const syn_bpf_relocation *x = &a->relocations[r], *y = &b->relocations[r];
-        if (x->instruction != y->instruction || x->map != y->map || x->global != y->global || x->offset != y->offset)
+        if (x->instruction != y->instruction || x->map != y->map || x->offset != y->offset)
+            return false;
+    }
+    return true;
+}
+
+/* Whether `loaded`, loaded for an earlier version of the program, does
+ * exactly what `program` would: the same code at the same point, reading
+ * the same maps.  The tables its numbers index (output events, fault
+ * sites) are the new program's: with the same instructions they mean for
+ * it what they mean for the new one. */
+static bool same_program(const syn_loader *loader, const syn_maps *maps, const syn_bpf_program *program,
+                         const syn_loader *previous, const syn_maps *previous_maps, const syn_loaded_program *loaded,
+                         bool rodata_same)
+{
+    const syn_bpf_program *old = loaded->program;
+    if (loaded->fd < 0 || !same_code(old, program) || strcmp(old->probe->point, program->probe->point) != 0)
+        return false;
+    for (uint32_t r = 0; r < program->relocation_count; r++) {
+        const syn_bpf_relocation *a = &old->relocations[r], *b = &program->relocations[r];
+        if (b->map == SYN_BPF_MAP_RODATA && !rodata_same)
+            return false;
+        if (b->map != SYN_BPF_MAP_SCRATCH && b->map != SYN_BPF_MAP_RODATA &&
+            map_fd(previous_maps, previous, loaded, a) != map_fd(maps, loader, NULL, b))
+            return false;
+    }
+    return true;
+}
+
+/* Two programs of one object reading the same globals' maps. */
+static bool same_globals(const syn_bpf_program *a, const syn_bpf_program *b)
+{
+    for (uint32_t r = 0; r < a->relocation_count; r++) {
+        if (a->relocations[r].global != b->relocations[r].global)
             return false;
     }
     return true;
@@ -234,7 +239,8 @@ static bool share_loaded(syn_loader *loader, syn_loaded_program *loaded)
 {
     for (uint32_t q = 0; q + 1 < loader->count; q++) {
         const syn_loaded_program *earlier = &loader->programs[q];
-        if (earlier->fd < 0 || earlier->kept_from >= 0 || !same_code(earlier->program, loaded->program))
+        if (earlier->fd < 0 || earlier->kept_from >= 0 || !same_code(earlier->program, loaded->program) ||
+            !same_globals(earlier->program, loaded->program))
             continue;
         loaded->fd = fcntl(earlier->fd, F_DUPFD_CLOEXEC, 0);
         loaded->scratch_fd = fcntl(earlier->scratch_fd, F_DUPFD_CLOEXEC, 0);
